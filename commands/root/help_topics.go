@@ -1,0 +1,86 @@
+package root
+
+import "github.com/spf13/cobra"
+
+// helpTopics are `matterctl help <topic>` pages; cobra lists them as additional help topics
+// and gen-docs writes them with the commands.
+func helpTopics() []*cobra.Command {
+	topic := func(name, short, long string) *cobra.Command {
+		return &cobra.Command{Use: name, Short: short, Long: long}
+	}
+	return []*cobra.Command{
+		topic("environment", "Environment variables and credential precedence", environmentHelp),
+		topic("exit-codes", "Exit codes and what they mean", exitCodesHelp),
+		topic("formatting", "Output formats, JSON and jq filters", formattingHelp),
+	}
+}
+
+const environmentHelp = `Environment variables
+
+  MATTERCTL_URL         Server URL for this run; used together with MATTERCTL_TOKEN.
+  MATTERCTL_TOKEN       Personal access token (or session token) for MATTERCTL_URL.
+  MATTERCTL_SERVER      Name of a stored profile to use for this run (like --server).
+  MATTERCTL_CONFIG      Credentials file (like --config). Default:
+                        $XDG_CONFIG_HOME/matterctl/config.json (~/.config/matterctl/config.json).
+  MATTERCTL_LOCAL_SOCKET
+                        Local-mode socket used with --local
+                        (default /var/tmp/mattermost_local.socket).
+  MATTERCTL_NO_PROMPT   When set, never prompt, even at a terminal.
+  XDG_CONFIG_HOME       Base directory of the credentials file.
+  NO_COLOR              Disable colour.
+  HTTPS_PROXY, HTTP_PROXY, NO_PROXY
+                        Proxy for connections to the server.
+
+Credential precedence (the first that applies wins)
+
+  1. --local                            the local-mode unix socket, no token
+  2. --server NAME                      that stored profile, for this call only
+  3. MATTERCTL_URL + MATTERCTL_TOKEN    both must be set
+  4. MATTERCTL_SERVER=NAME              that stored profile
+  5. the current profile                chosen with ` + "`matterctl auth set`" + `
+
+If none applies, commands exit with code 4 and ask you to run ` + "`matterctl auth login`" + `.
+matterctl never falls back to local mode on its own.
+
+The credentials file holds one entry per named profile (URL, username, authentication method,
+token, TLS options) and which one is current. It is created with mode 0600 in a 0700
+directory and written atomically under a lock, so parallel runs never corrupt it.
+`
+
+const exitCodesHelp = `Exit codes
+
+  0    success
+  1    error (a server error, a network failure, a bad file, …)
+  2    usage error: unknown command or flag, missing or invalid arguments, or a value that
+       cannot be prompted for because stdin or stdout is not a terminal
+  3    partial failure: some of the arguments failed (each failure is on stderr)
+  4    not authenticated or not permitted: no credentials, an expired session, a wrong
+       password, HTTP 401 or 403
+  5    not found: the user, team, profile, … does not exist (HTTP 404)
+  130  interrupted (Ctrl-C)
+
+When every argument of a multi-argument command fails, the exit code is that of the failure.
+`
+
+const formattingHelp = `Output formats
+
+  --format table   aligned columns with a header; the default on a terminal
+  --format plain   tab-separated values, no header, no colour; the default when stdout is
+                   not a terminal (pipes, files, scripts)
+  --format json    exactly one JSON document: an array for lists ([] when empty), an object
+                   for single results; the objects are Mattermost's own API objects
+  --format jsonl   one JSON object per line
+  --json           the same as --format json
+  --jq EXPR        filter the JSON document with a jq expression (built in: no jq needed);
+                   strings print raw, like jq -r
+
+Results go to stdout. Success messages, progress, warnings and errors go to stderr, so
+stdout holds only the result, also when a command fails part of the way.
+
+Examples
+
+  matterctl auth list --json | jq -r '.[].name'
+  matterctl auth list --jq '.[] | select(.current) | .url'
+  matterctl api /users --paginate --jq 'length'
+  matterctl version --json --jq .server.version
+`

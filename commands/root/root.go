@@ -1,0 +1,120 @@
+// Package root assembles the command tree: global flags, help topics, one AddCommand per noun.
+package root
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/matterctl/matterctl/commands/api"
+	"github.com/matterctl/matterctl/commands/auth"
+	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/commands/version"
+	"github.com/matterctl/matterctl/printer"
+)
+
+// NewCmdRoot builds the matterctl command tree.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	g := f.Globals
+	cmd := &cobra.Command{
+		Use:   "matterctl <command> <subcommand> [flags]",
+		Short: "Administer Mattermost servers from the command line",
+		Long: `matterctl administers Mattermost servers over the REST API v4.
+
+It offers the command surface of mmctl (auth, user, token, roles, …) with named server
+profiles, environment credentials for scripts, stable exit codes, and JSON output for jq.`,
+		Example: `  matterctl auth login https://mm.example.com --name prod --username admin
+  matterctl version --json
+  matterctl api GET /users/me --jq .username
+  MATTERCTL_URL=https://mm.example.com MATTERCTL_TOKEN=… matterctl api /system/ping`,
+		Version:       f.Build.Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			f.IOStreams.SetNoColor(g.NoColor)
+			if g.Timeout <= 0 {
+				return cmdutil.FlagErrorf("--timeout must be positive, got %s", g.Timeout)
+			}
+			// Validate the format flags before any work happens.
+			_, err := f.Printer()
+			return err
+		},
+	}
+	cmd.SetVersionTemplate("matterctl version {{.Version}}\n")
+	cmd.SetGlobalNormalizationFunc(normalizeFlagName)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
+
+	pf := cmd.PersistentFlags()
+	pf.StringVar(&g.Server, "server", "", "Use the stored profile `NAME` for this call (the config file is not changed)")
+	pf.StringVar(&g.ConfigPath, "config", "", "Credentials file `path` (default $MATTERCTL_CONFIG or $XDG_CONFIG_HOME/matterctl/config.json)")
+	pf.BoolVar(&g.JSON, "json", false, "Print results as JSON (same as --format json)")
+	pf.StringVar(&g.Format, "format", "", "Output format: table, plain, json or jsonl (default table on a terminal, plain otherwise)")
+	pf.StringVar(&g.JQ, "jq", "", "Filter JSON output with a jq `expression` (strings print raw)")
+	pf.BoolVar(&g.Local, "local", false, "Talk to the server over its local-mode unix socket ($MATTERCTL_LOCAL_SOCKET)")
+	pf.DurationVar(&g.Timeout, "timeout", g.Timeout, "Timeout for each API request")
+	pf.BoolVarP(&g.Quiet, "quiet", "q", false, "Do not print success and progress messages")
+	pf.BoolVar(&g.NoColor, "no-color", false, "Disable colour output (also NO_COLOR)")
+	pf.BoolVar(&g.InsecureSkipVerify, "insecure-skip-verify", false, "Do not verify the server's TLS certificate (lab servers only)")
+	pf.StringVar(&g.CAFile, "ca-file", "", "Trust the PEM CA certificates in `FILE` for TLS")
+	_ = cmd.RegisterFlagCompletionFunc("format", cobra.FixedCompletions(printer.Formats, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("server", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return cmdutil.ProfileNames(f), cobra.ShellCompDirectiveNoFileComp
+	})
+
+	cmd.AddGroup(&cobra.Group{ID: "core", Title: "Commands:"})
+	for _, c := range []*cobra.Command{
+		auth.NewCmdAuth(f),
+		api.NewCmdAPI(f, nil),
+		version.NewCmdVersion(f, nil),
+	} {
+		c.GroupID = "core"
+		cmd.AddCommand(c)
+	}
+	cmd.AddCommand(helpTopics()...)
+	wrapArgValidators(cmd)
+	return cmd
+}
+
+// normalizeFlagName accepts mmctl's underscore spellings: --display_name is --display-name.
+func normalizeFlagName(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+	return pflag.NormalizedName(strings.ReplaceAll(name, "_", "-"))
+}
+
+// wrapArgValidators makes every positional-argument error a usage error (exit 2).
+func wrapArgValidators(cmd *cobra.Command) {
+	if cmd.Args != nil {
+		validate := cmd.Args
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := validate(c, args); err != nil {
+				var fe *cmdutil.FlagError
+				if errors.As(err, &fe) {
+					return err
+				}
+				return &cmdutil.FlagError{Err: err}
+			}
+			return nil
+		}
+	}
+	for _, c := range cmd.Commands() {
+		wrapArgValidators(c)
+	}
+}
+
+// IsUsageError recognises cobra's own unknown-command errors, which it raises before any
+// validator runs.
+func IsUsageError(err error) bool {
+	msg := err.Error()
+	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown shorthand flag") ||
+		strings.HasPrefix(msg, "unknown flag") || strings.HasPrefix(msg, "invalid argument")
+}
+
+// UsageHint is the short pointer printed after a usage error.
+func UsageHint(cmd *cobra.Command) string {
+	if cmd == nil {
+		return ""
+	}
+	return fmt.Sprintf("run '%s --help' for usage", cmd.CommandPath())
+}

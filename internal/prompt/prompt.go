@@ -1,0 +1,91 @@
+// Package prompt asks the user for input on a terminal. Callers check that prompting is
+// possible (stdin and stdout are terminals) before using it.
+package prompt
+
+import (
+	"errors"
+	"io"
+
+	"github.com/charmbracelet/huh"
+)
+
+// ErrInterrupted is returned when the user aborts a prompt with Ctrl-C.
+var ErrInterrupted = errors.New("prompt interrupted")
+
+// Prompter asks questions. The huh implementation is used at a terminal; tests use a fake.
+type Prompter interface {
+	Input(title, placeholder, def string, validate func(string) error) (string, error)
+	Password(title string) (string, error)
+	Select(title string, options []string, def string) (string, error)
+	Confirm(title string, def bool) (bool, error)
+}
+
+// Huh is the terminal Prompter.
+type Huh struct {
+	In  io.Reader
+	Out io.Writer
+}
+
+func (h *Huh) run(field huh.Field) error {
+	form := huh.NewForm(huh.NewGroup(field)).WithShowHelp(false)
+	if h.In != nil {
+		form = form.WithInput(h.In)
+	}
+	if h.Out != nil {
+		form = form.WithOutput(h.Out)
+	}
+	err := form.Run()
+	if errors.Is(err, huh.ErrUserAborted) {
+		return ErrInterrupted
+	}
+	return err
+}
+
+// Input asks for one line of text. An empty answer returns def.
+func (h *Huh) Input(title, placeholder, def string, validate func(string) error) (string, error) {
+	value := def
+	in := huh.NewInput().Title(title).Placeholder(placeholder).Value(&value)
+	if validate != nil {
+		in = in.Validate(validate)
+	}
+	if err := h.run(in); err != nil {
+		return "", err
+	}
+	return value, nil
+}
+
+// Password asks for a secret; what is typed is masked.
+func (h *Huh) Password(title string) (string, error) {
+	var value string
+	in := huh.NewInput().Title(title).EchoMode(huh.EchoModePassword).Value(&value).
+		Validate(func(s string) error {
+			if s == "" {
+				return errors.New("required")
+			}
+			return nil
+		})
+	if err := h.run(in); err != nil {
+		return "", err
+	}
+	return value, nil
+}
+
+// Select asks to pick one of options.
+func (h *Huh) Select(title string, options []string, def string) (string, error) {
+	value := def
+	sel := huh.NewSelect[string]().Title(title).Options(huh.NewOptions(options...)...).Value(&value)
+	if err := h.run(sel); err != nil {
+		return "", err
+	}
+	return value, nil
+}
+
+// Confirm asks a yes/no question.
+func (h *Huh) Confirm(title string, def bool) (bool, error) {
+	value := def
+	c := huh.NewConfirm().Title(title).Affirmative("Yes").Negative("No").Value(&value)
+	if err := h.run(c); err != nil {
+		return false, err
+	}
+	return value, nil
+}

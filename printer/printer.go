@@ -1,0 +1,492 @@
+// Package printer writes command results: tables for people, tab-separated lines for pipes,
+// JSON, JSON lines, or a gojq filter. Results go to stdout; messages go to stderr.
+package printer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/itchyny/gojq"
+	"github.com/olekukonko/tablewriter"
+
+	"github.com/matterctl/matterctl/internal/iostreams"
+)
+
+// Format is an output format.
+type Format string
+
+const (
+	Table Format = "table"
+	Plain Format = "plain"
+	JSON  Format = "json"
+	JSONL Format = "jsonl"
+)
+
+// Formats lists the accepted --format values.
+var Formats = []string{string(Table), string(Plain), string(JSON), string(JSONL)}
+
+// Options are the output flags of one run.
+type Options struct {
+	Format string // "" → table on a terminal, plain otherwise
+	JSON   bool   // --json: same as --format json
+	JQ     string // --jq: filter the JSON document with gojq
+	Quiet  bool   // --quiet: no success or progress messages
+}
+
+// Printer is built once per command run from the IO streams and the format flags.
+type Printer struct {
+	ios    *iostreams.IOStreams
+	format Format
+	jq     *gojq.Code
+	quiet  bool
+}
+
+// New validates the format flags and returns the printer for this run.
+func New(ios *iostreams.IOStreams, opts Options) (*Printer, error) {
+	p := &Printer{ios: ios, quiet: opts.Quiet}
+	switch {
+	case opts.JSON && opts.Format != "" && opts.Format != string(JSON):
+		return nil, fmt.Errorf("--json conflicts with --format %s", opts.Format)
+	case opts.JSON:
+		p.format = JSON
+	case opts.Format == "":
+		if ios.IsStdoutTTY() {
+			p.format = Table
+		} else {
+			p.format = Plain
+		}
+	default:
+		switch f := Format(opts.Format); f {
+		case Table, Plain, JSON, JSONL:
+			p.format = f
+		default:
+			return nil, fmt.Errorf("unknown --format %q: use one of %s", opts.Format, strings.Join(Formats, ", "))
+		}
+	}
+	if opts.JQ != "" {
+		if p.format == Table || p.format == Plain {
+			p.format = JSON
+		}
+		q, err := gojq.Parse(opts.JQ)
+		if err != nil {
+			return nil, fmt.Errorf("invalid --jq expression: %w", err)
+		}
+		code, err := gojq.Compile(q, gojq.WithEnvironLoader(func() []string { return nil }))
+		if err != nil {
+			return nil, fmt.Errorf("invalid --jq expression: %w", err)
+		}
+		p.jq = code
+	}
+	return p, nil
+}
+
+// Format is the resolved output format.
+func (p *Printer) Format() Format { return p.format }
+
+// Structured reports whether results are machine documents (json, jsonl, or --jq) rather than
+// text for people or line-oriented tools.
+func (p *Printer) Structured() bool { return p.format == JSON || p.format == JSONL || p.jq != nil }
+
+// HasJQ reports whether a --jq filter is set.
+func (p *Printer) HasJQ() bool { return p.jq != nil }
+
+// Out is stdout, for commands that write a raw document (the `api` command).
+func (p *Printer) Out() io.Writer { return p.ios.Out }
+
+// Successf reports a completed change on stderr, unless --quiet.
+func (p *Printer) Successf(format string, args ...any) {
+	if p.quiet {
+		return
+	}
+	fmt.Fprintf(p.ios.ErrOut, format+"\n", args...)
+}
+
+// Infof reports progress on stderr, unless --quiet.
+func (p *Printer) Infof(format string, args ...any) { p.Successf(format, args...) }
+
+// Warnf writes a warning on stderr. Warnings survive --quiet.
+func (p *Printer) Warnf(format string, args ...any) {
+	fmt.Fprintf(p.ios.ErrOut, "warning: "+format+"\n", args...)
+}
+
+// Errorf writes one failure line on stderr (for per-argument failures). Survives --quiet.
+func (p *Printer) Errorf(format string, args ...any) {
+	fmt.Fprintf(p.ios.ErrOut, format+"\n", args...)
+}
+
+// Column is one column of a table or plain listing.
+type Column[T any] struct {
+	Header string
+	Value  func(T) string
+}
+
+// tableChunk is how many rows a terminal table holds before it is flushed, so that memory stays
+// bounded on very long lists; each chunk is aligned on its own.
+const tableChunk = 1000
+
+// List streams the items of one result list in the printer's format. Close must be called,
+// also when nothing was added (JSON then prints `[]`).
+type List[T any] struct {
+	p      *Printer
+	cols   []Column[T]
+	n      int
+	rows   [][]string
+	jqBuf  []any
+	closed bool
+	err    error
+}
+
+// NewList starts a list with the given columns (used for table and plain output).
+func NewList[T any](p *Printer, cols ...Column[T]) *List[T] {
+	return &List[T]{p: p, cols: cols}
+}
+
+// Add writes one item (or buffers it: terminal tables in chunks, --jq whole).
+func (l *List[T]) Add(item T) error {
+	if l.err != nil {
+		return l.err
+	}
+	l.err = l.add(item)
+	return l.err
+}
+
+func (l *List[T]) add(item T) error {
+	out := l.p.ios.Out
+	defer func() { l.n++ }()
+	if l.p.jq != nil {
+		v, err := toGeneric(item)
+		if err != nil {
+			return err
+		}
+		l.jqBuf = append(l.jqBuf, v)
+		return nil
+	}
+	switch l.p.format {
+	case JSON:
+		b, err := marshalIndent(item, "  ")
+		if err != nil {
+			return err
+		}
+		sep := ",\n  "
+		if l.n == 0 {
+			sep = "[\n  "
+		}
+		_, err = io.WriteString(out, sep+string(b))
+		return err
+	case JSONL:
+		b, err := marshal(item)
+		if err != nil {
+			return err
+		}
+		_, err = out.Write(append(b, '\n'))
+		return err
+	case Plain:
+		_, err := io.WriteString(out, strings.Join(l.values(item), "\t")+"\n")
+		return err
+	default:
+		l.rows = append(l.rows, l.values(item))
+		if len(l.rows) >= tableChunk {
+			return l.flushTable()
+		}
+		return nil
+	}
+}
+
+func (l *List[T]) values(item T) []string {
+	vals := make([]string, len(l.cols))
+	for i, c := range l.cols {
+		vals[i] = sanitize(c.Value(item))
+	}
+	return vals
+}
+
+func (l *List[T]) flushTable() error {
+	if len(l.rows) == 0 {
+		return nil
+	}
+	headers := make([]string, len(l.cols))
+	for i, c := range l.cols {
+		headers[i] = c.Header
+	}
+	renderTable(l.p.ios.Out, headers, l.rows)
+	l.rows = l.rows[:0]
+	return nil
+}
+
+// Len is the number of items added so far.
+func (l *List[T]) Len() int { return l.n }
+
+// Close ends the list: closes the JSON array, flushes the table, or runs the --jq filter.
+func (l *List[T]) Close() error {
+	if l.closed {
+		return l.err
+	}
+	l.closed = true
+	if l.err != nil {
+		return l.err
+	}
+	out := l.p.ios.Out
+	if l.p.jq != nil {
+		docs := l.jqBuf
+		if docs == nil {
+			docs = []any{}
+		}
+		if l.p.format == JSONL {
+			for _, d := range docs {
+				if err := l.p.runJQ(d); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		return l.p.runJQ(docs)
+	}
+	switch l.p.format {
+	case JSON:
+		if l.n == 0 {
+			_, err := io.WriteString(out, "[]\n")
+			return err
+		}
+		_, err := io.WriteString(out, "\n]\n")
+		return err
+	case Table:
+		return l.flushTable()
+	}
+	return nil
+}
+
+// Field is one labelled value of a single object shown to a person.
+type Field struct {
+	Name  string
+	Value string
+}
+
+// Object prints one result: the raw object in structured formats; a two-column table of fields
+// on a terminal; one tab-separated line of field values in plain format.
+func (p *Printer) Object(v any, fields []Field) error {
+	out := p.ios.Out
+	if p.jq != nil {
+		g, err := toGeneric(v)
+		if err != nil {
+			return err
+		}
+		return p.runJQ(g)
+	}
+	switch p.format {
+	case JSON:
+		b, err := marshalIndent(v, "")
+		if err != nil {
+			return err
+		}
+		_, err = out.Write(append(b, '\n'))
+		return err
+	case JSONL:
+		b, err := marshal(v)
+		if err != nil {
+			return err
+		}
+		_, err = out.Write(append(b, '\n'))
+		return err
+	case Plain:
+		vals := make([]string, len(fields))
+		for i, f := range fields {
+			vals[i] = sanitize(f.Value)
+		}
+		_, err := io.WriteString(out, strings.Join(vals, "\t")+"\n")
+		return err
+	default:
+		rows := make([][]string, len(fields))
+		for i, f := range fields {
+			rows[i] = []string{strings.ToUpper(f.Name), sanitize(f.Value)}
+		}
+		renderKV(out, rows)
+		return nil
+	}
+}
+
+// RawJSON prints a JSON document received as bytes (the `api` command): through --jq when set,
+// indented on a terminal, otherwise as received. Non-JSON bodies are written unchanged.
+func (p *Printer) RawJSON(body []byte) error {
+	out := p.ios.Out
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return nil
+	}
+	if !json.Valid(trimmed) {
+		if p.jq != nil {
+			return errors.New("--jq: the response is not JSON")
+		}
+		_, err := out.Write(body)
+		return err
+	}
+	if p.jq != nil {
+		var v any
+		dec := json.NewDecoder(bytes.NewReader(trimmed))
+		dec.UseNumber()
+		if err := dec.Decode(&v); err != nil {
+			return err
+		}
+		return p.runJQ(normalizeNumbers(v))
+	}
+	if p.ios.IsStdoutTTY() {
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, trimmed, "", "  "); err == nil {
+			buf.WriteByte('\n')
+			_, err = out.Write(buf.Bytes())
+			return err
+		}
+	}
+	_, err := out.Write(append(trimmed, '\n'))
+	return err
+}
+
+func (p *Printer) runJQ(input any) error {
+	out := p.ios.Out
+	iter := p.jq.Run(input)
+	for {
+		v, ok := iter.Next()
+		if !ok {
+			return nil
+		}
+		if err, ok := v.(error); ok {
+			var halt *gojq.HaltError
+			if errors.As(err, &halt) && halt.Value() == nil {
+				return nil
+			}
+			return fmt.Errorf("--jq: %w", err)
+		}
+		if s, ok := v.(string); ok {
+			if _, err := io.WriteString(out, s+"\n"); err != nil {
+				return err
+			}
+			continue
+		}
+		var b []byte
+		var err error
+		if p.ios.IsStdoutTTY() {
+			b, err = marshalIndent(v, "")
+		} else {
+			b, err = marshal(v)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := out.Write(append(b, '\n')); err != nil {
+			return err
+		}
+	}
+}
+
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+func marshalIndent(v any, prefix string) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(prefix, "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// toGeneric turns a Go value into the map/slice form gojq works on, keeping integers exact.
+func toGeneric(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var g any
+	if err := dec.Decode(&g); err != nil {
+		return nil, err
+	}
+	return normalizeNumbers(g), nil
+}
+
+// normalizeNumbers converts json.Number into int or float64, the types gojq understands.
+func normalizeNumbers(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = normalizeNumbers(e)
+		}
+		return x
+	case []any:
+		for i, e := range x {
+			x[i] = normalizeNumbers(e)
+		}
+		return x
+	case json.Number:
+		if i, err := x.Int64(); err == nil {
+			return int(i)
+		}
+		f, _ := x.Float64()
+		return f
+	}
+	return v
+}
+
+// sanitize drops control characters (terminal escapes) from values shown as text.
+func sanitize(s string) string {
+	if !strings.ContainsFunc(s, isControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' {
+			return ' '
+		}
+		if isControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+func renderTable(w io.Writer, headers []string, rows [][]string) {
+	t := tablewriter.NewWriter(w)
+	t.SetHeader(headers)
+	t.SetAutoFormatHeaders(true)
+	t.SetHeaderAlignment(tablewriter.ALIGN_LEFT)
+	t.SetAlignment(tablewriter.ALIGN_LEFT)
+	t.SetAutoWrapText(false)
+	t.SetBorder(false)
+	t.SetRowSeparator("")
+	t.SetColumnSeparator("")
+	t.SetCenterSeparator("")
+	t.SetHeaderLine(false)
+	t.SetTablePadding("  ")
+	t.SetNoWhiteSpace(true)
+	t.AppendBulk(rows)
+	t.Render()
+}
+
+func renderKV(w io.Writer, rows [][]string) {
+	t := tablewriter.NewWriter(w)
+	t.SetAlignment(tablewriter.ALIGN_LEFT)
+	t.SetAutoWrapText(false)
+	t.SetBorder(false)
+	t.SetRowSeparator("")
+	t.SetColumnSeparator("")
+	t.SetCenterSeparator("")
+	t.SetHeaderLine(false)
+	t.SetTablePadding("  ")
+	t.SetNoWhiteSpace(true)
+	t.AppendBulk(rows)
+	t.Render()
+}

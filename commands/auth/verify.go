@@ -17,7 +17,7 @@ import (
 
 // mfaRequiredIDs are the server error IDs that mean "this account needs an MFA code".
 var mfaRequiredIDs = map[string]bool{
-	"mfa.validate_token.authenticate.app_error": true,
+	"mfa.validate_token.authenticate.app_error":  true,
 	"api.user.check_user_mfa.bad_code.app_error": true,
 }
 

@@ -246,7 +246,7 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := pingServer(ctx, c, serverURL); err != nil {
+	if err := pingServer(ctx, c, serverURL); err != nil {
 		return err
 	}
 	v, err := verifyLogin(ctx, c, sec)

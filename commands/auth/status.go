@@ -189,12 +189,12 @@ func checkCredentials(ctx context.Context, f *cmdutil.Factory, c *cmdutil.Creden
 			v.Error = err.Error()
 			return v
 		}
-		v.Valid, v.ServerVersion, v.Roles = true, resp.ServerVersion, "local mode (all permissions)"
+		v.Valid, v.ServerVersion, v.Roles = true, client.ServerVersion(resp.ServerVersion), "local mode (all permissions)"
 		return v
 	}
 	me, resp, err := cl.GetMe(ctx, "")
 	if resp != nil {
-		v.ServerVersion = resp.ServerVersion
+		v.ServerVersion = client.ServerVersion(resp.ServerVersion)
 	}
 	if err != nil {
 		switch client.StatusOf(err) {

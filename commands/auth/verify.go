@@ -34,25 +34,20 @@ type secrets struct {
 
 // verified is what the server confirmed.
 type verified struct {
-	User          *model.User
-	Token         string
-	Method        string
-	ServerVersion string
+	User   *model.User
+	Token  string
+	Method string
 }
 
 // pingServer checks that url is a reachable Mattermost server before credentials are sent.
-func pingServer(ctx context.Context, c client.Client, serverURL string) (string, error) {
-	_, resp, err := c.GetPing(ctx)
-	if err != nil {
+func pingServer(ctx context.Context, c client.Client, serverURL string) error {
+	if _, _, err := c.GetPing(ctx); err != nil {
 		if s := client.StatusOf(err); s != 0 {
-			return "", fmt.Errorf("%s does not look like a Mattermost server: GET /api/v4/system/ping answered HTTP %d", serverURL, s)
+			return fmt.Errorf("%s does not look like a Mattermost server: GET /api/v4/system/ping answered HTTP %d", serverURL, s)
 		}
-		return "", fmt.Errorf("cannot reach %s: %w", serverURL, err)
+		return fmt.Errorf("cannot reach %s: %w", serverURL, err)
 	}
-	if resp != nil {
-		return resp.ServerVersion, nil
-	}
-	return "", nil
+	return nil
 }
 
 // verifyLogin authenticates against the server and returns the session token to store.
@@ -60,11 +55,11 @@ func pingServer(ctx context.Context, c client.Client, serverURL string) (string,
 func verifyLogin(ctx context.Context, c client.Client, s secrets) (*verified, error) {
 	if s.Token != "" {
 		// The client was built with the token; GetMe proves it.
-		me, resp, err := c.GetMe(ctx, "")
+		me, _, err := c.GetMe(ctx, "")
 		if err != nil {
 			return nil, loginError(err)
 		}
-		return &verified{User: me, Token: s.Token, Method: config.MethodToken, ServerVersion: serverVersion(resp)}, nil
+		return &verified{User: me, Token: s.Token, Method: config.MethodToken}, nil
 	}
 	var (
 		me   *model.User
@@ -91,14 +86,7 @@ func verifyLogin(ctx context.Context, c client.Client, s secrets) (*verified, er
 	if token == "" {
 		return nil, errors.New("login failed: the server returned no session token")
 	}
-	return &verified{User: me, Token: token, Method: method, ServerVersion: serverVersion(resp)}, nil
-}
-
-func serverVersion(resp *model.Response) string {
-	if resp == nil {
-		return ""
-	}
-	return resp.ServerVersion
+	return &verified{User: me, Token: token, Method: method}, nil
 }
 
 // loginError makes a rejected login an authentication error (exit 4) with a plain message.

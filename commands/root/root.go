@@ -12,6 +12,9 @@ import (
 	"github.com/matterctl/matterctl/commands/api"
 	"github.com/matterctl/matterctl/commands/auth"
 	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/commands/roles"
+	"github.com/matterctl/matterctl/commands/token"
+	"github.com/matterctl/matterctl/commands/user"
 	"github.com/matterctl/matterctl/commands/version"
 	"github.com/matterctl/matterctl/printer"
 )
@@ -67,6 +70,9 @@ profiles, environment credentials for scripts, stable exit codes, and JSON outpu
 	cmd.AddGroup(&cobra.Group{ID: "core", Title: "Commands:"})
 	for _, c := range []*cobra.Command{
 		auth.NewCmdAuth(f),
+		user.NewCmdUser(f),
+		token.NewCmdToken(f),
+		roles.NewCmdRoles(f),
 		api.NewCmdAPI(f, nil),
 		version.NewCmdVersion(f, nil),
 	} {

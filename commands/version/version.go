@@ -111,7 +111,7 @@ func probeServer(ctx context.Context, opts *Options) *ServerInfo {
 	}
 	info.Reachable = true
 	if resp != nil {
-		info.Version = resp.ServerVersion
+		info.Version = client.ServerVersion(resp.ServerVersion)
 	}
 	return info
 }

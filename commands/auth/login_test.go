@@ -1,0 +1,555 @@
+package auth
+
+import (
+	"encoding/json"
+	"os"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/internal/config"
+	"github.com/matterctl/matterctl/internal/httpstub"
+	"github.com/matterctl/matterctl/internal/prompt"
+)
+
+const (
+	sessionToken = "sess-TOKEN-0001"
+	patToken     = "pat-TOKEN-9999"
+)
+
+func TestLoginRun(t *testing.T) {
+	prodOld := &config.Profile{Name: "prod", URL: serverURL, Username: "olduser", UserID: "uid-old", AuthMethod: config.MethodPassword, Token: "old-TOKEN"}
+	other := &config.Profile{Name: "other", URL: "https://other.example.com", Username: "bob", AuthMethod: config.MethodToken, Token: "other-TOKEN"}
+
+	tests := []struct {
+		name    string
+		tty     bool
+		json    bool
+		args    []string // $DIR is replaced by the test directory
+		stdin   string
+		files   map[string]string
+		env     map[string]string
+		seed    []*config.Profile
+		current string
+		prompts []answer
+		stubs   func(t *testing.T, reg *httpstub.Registry)
+
+		wantExit    int
+		wantErr     string   // in the error message
+		wantStderr  []string // substrings
+		wantStdout  string   // exact, unless wantJSON
+		wantJSON    map[string]any
+		wantProfile *config.Profile // the stored profile (nil: the file must be unchanged)
+		wantCurrent string
+		wantAsked   []string
+		secrets     []string
+	}{
+		{
+			name:  "password from stdin",
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin"},
+			stdin: testPassword + "\n",
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			},
+			wantStderr:  []string{`Logged in to https://mm.example.com as admin: profile "prod" stored, now the current profile`},
+			wantProfile: &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: sessionToken},
+			wantCurrent: "prod",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name:  "password from stdin at a terminal asks nothing more",
+			tty:   true,
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin"},
+			stdin: testPassword,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			},
+			wantStderr:  []string{`profile "prod" stored, now the current profile`},
+			wantProfile: &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: sessionToken},
+			wantCurrent: "prod",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name:  "password file, URL normalised, default profile name",
+			args:  []string{"mm.example.com/api/v4/", "-u", "admin", "-f", "$DIR/pw.txt"},
+			files: map[string]string{"pw.txt": testPassword + "\n"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			},
+			wantStderr:  []string{`profile "mm.example.com" stored`},
+			wantProfile: &config.Profile{Name: "mm.example.com", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: sessionToken},
+			wantCurrent: "mm.example.com",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name:  "hidden --password works with a warning",
+			args:  []string{serverURL, "-n", "prod", "-u", "admin", "--password", testPassword},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			},
+			wantStderr:  []string{"warning: --password exposes the password", `profile "prod" stored`},
+			wantProfile: &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: sessionToken},
+			wantCurrent: "prod",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name:  "token from stdin",
+			args:  []string{serverURL, "--name", "ci", "--token-stdin"},
+			stdin: patToken + "\n",
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubMe(reg, patToken, meOK("ci-bot"))
+			},
+			wantStderr:  []string{`Logged in to https://mm.example.com as ci-bot: profile "ci" stored, now the current profile`},
+			wantProfile: &config.Profile{Name: "ci", URL: serverURL, Username: "ci-bot", UserID: "uid-ci-bot", AuthMethod: config.MethodToken, Token: patToken},
+			wantCurrent: "ci",
+			secrets:     []string{patToken},
+		},
+		{
+			name:  "token file with --json prints the profile without the token",
+			json:  true,
+			args:  []string{serverURL, "--name", "ci", "-t", "$DIR/tok"},
+			files: map[string]string{"tok": patToken},
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubMe(reg, patToken, meOK("ci-bot"))
+			},
+			wantJSON:    map[string]any{"name": "ci", "url": serverURL, "username": "ci-bot", "method": "token", "current": true},
+			wantProfile: &config.Profile{Name: "ci", URL: serverURL, Username: "ci-bot", UserID: "uid-ci-bot", AuthMethod: config.MethodToken, Token: patToken},
+			wantCurrent: "ci",
+			secrets:     []string{patToken},
+		},
+		{
+			name:  "wrong password: exit 4, no file created",
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin"},
+			stdin: testPassword,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginRejected())
+			},
+			wantExit: cmdutil.ExitAuth,
+			wantErr:  "login failed: Enter a valid email or username and/or password.",
+			secrets:  []string{testPassword},
+		},
+		{
+			name:    "wrong password leaves an existing file unchanged",
+			tty:     true,
+			args:    []string{serverURL, "--name", "prod", "--username", "admin"},
+			seed:    []*config.Profile{prodOld, other},
+			current: "other",
+			prompts: []answer{{kind: "password", title: "Password", value: testPassword}},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginRejected())
+			},
+			wantExit:  cmdutil.ExitAuth,
+			wantAsked: []string{"Password"},
+			secrets:   []string{testPassword},
+		},
+		{
+			name:    "rejected token leaves an existing file unchanged",
+			args:    []string{serverURL, "--name", "prod", "--token-stdin"},
+			stdin:   patToken,
+			seed:    []*config.Profile{prodOld},
+			current: "prod",
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubMe(reg, patToken, tokenRejected())
+			},
+			wantExit: cmdutil.ExitAuth,
+			wantErr:  "login failed: Invalid or expired session",
+			secrets:  []string{patToken},
+		},
+		{
+			name:  "not a Mattermost server: nothing sent, nothing written",
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin"},
+			stdin: testPassword,
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", pingPath), httpstub.StatusStringResponse(404, "<html><body>404 page not found</body></html>"))
+			},
+			wantExit: cmdutil.ExitError,
+			wantErr:  serverURL,
+			secrets:  []string{testPassword},
+		},
+		{
+			name:  "not a Mattermost server, JSON 404",
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin"},
+			stdin: testPassword,
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", pingPath), httpstub.AppErrorResponse(404, "http.status.404", "Not Found"))
+			},
+			wantExit: cmdutil.ExitError,
+			wantErr:  "https://mm.example.com does not look like a Mattermost server: GET /api/v4/system/ping answered HTTP 404",
+			secrets:  []string{testPassword},
+		},
+		{
+			name:  "unreachable server",
+			args:  []string{serverURL, "--name", "prod", "--token-stdin"},
+			stdin: patToken,
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", pingPath), httpstub.ErrorResponder(syscall.ECONNREFUSED))
+			},
+			wantExit: cmdutil.ExitError,
+			wantErr:  "cannot reach https://mm.example.com",
+			secrets:  []string{patToken},
+		},
+		{
+			name:  "MFA required without a terminal",
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin"},
+			stdin: testPassword,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", mfaRequired())
+			},
+			wantExit: cmdutil.ExitAuth,
+			wantErr:  "--mfa-token",
+			secrets:  []string{testPassword},
+		},
+		{
+			name:  "MFA required at a terminal: asks and retries",
+			tty:   true,
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin"},
+			stdin: testPassword,
+			prompts: []answer{
+				{kind: "input", title: "MFA code", value: "654321"},
+			},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", mfaRequired())
+				stubLogin(t, reg, "admin", testPassword, "654321", loginOK("admin", sessionToken))
+			},
+			wantAsked:   []string{"MFA code"},
+			wantStderr:  []string{`profile "prod" stored`},
+			wantProfile: &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodMFA, Token: sessionToken},
+			wantCurrent: "prod",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name:  "MFA code given as a flag",
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin", "--mfa-token", "111222"},
+			stdin: testPassword,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "111222", loginOK("admin", sessionToken))
+			},
+			wantProfile: &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodMFA, Token: sessionToken},
+			wantCurrent: "prod",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name:     "missing everything without a terminal: exit 2, no request",
+			args:     nil,
+			wantExit: cmdutil.ExitUsage,
+			wantErr:  "not running interactively: provide the server URL argument, --username (or --access-token-file/--token-stdin) and --password-file or --password-stdin",
+		},
+		{
+			name:     "missing password without a terminal",
+			args:     []string{serverURL, "--username", "admin"},
+			wantExit: cmdutil.ExitUsage,
+			wantErr:  "provide --password-file or --password-stdin",
+		},
+		{
+			name:     "missing URL without a terminal",
+			args:     []string{"--token-stdin"},
+			stdin:    patToken,
+			wantExit: cmdutil.ExitUsage,
+			wantErr:  "provide the server URL argument",
+			secrets:  []string{patToken},
+		},
+		{
+			name:     "empty stdin",
+			args:     []string{serverURL, "-u", "admin", "--password-stdin"},
+			wantExit: cmdutil.ExitError,
+			wantErr:  "no secret on standard input",
+		},
+		{
+			name: "terminal asks for URL, name, method, username and password in order",
+			tty:  true,
+			prompts: []answer{
+				{kind: "input", title: "Mattermost server URL", value: "mm.example.com"},
+				{kind: "input", title: "Profile name"}, // keeps the default, the host
+				{kind: "select", title: "How do you want to log in?", value: methodChoicePassword},
+				{kind: "input", title: "Username or email", value: "admin"},
+				{kind: "password", title: "Password", value: testPassword},
+			},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			},
+			wantAsked:   []string{"Mattermost server URL", "Profile name", "How do you want to log in?", "Username or email", "Password"},
+			wantStderr:  []string{`profile "mm.example.com" stored, now the current profile`},
+			wantProfile: &config.Profile{Name: "mm.example.com", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: sessionToken},
+			wantCurrent: "mm.example.com",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name: "terminal token login",
+			tty:  true,
+			args: []string{serverURL},
+			prompts: []answer{
+				{kind: "input", title: "Profile name", value: "ci"},
+				{kind: "select", title: "How do you want to log in?", value: methodChoiceToken},
+				{kind: "password", title: "Personal access token", value: patToken},
+			},
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubMe(reg, patToken, meOK("ci-bot"))
+			},
+			wantAsked:   []string{"Profile name", "How do you want to log in?", "Personal access token"},
+			wantProfile: &config.Profile{Name: "ci", URL: serverURL, Username: "ci-bot", UserID: "uid-ci-bot", AuthMethod: config.MethodToken, Token: patToken},
+			wantCurrent: "ci",
+			secrets:     []string{patToken},
+		},
+		{
+			name:    "terminal with a username asks only the password",
+			tty:     true,
+			args:    []string{serverURL, "-n", "prod", "-u", "admin"},
+			prompts: []answer{{kind: "password", title: "Password", value: testPassword}},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			},
+			wantAsked:   []string{"Password"},
+			wantProfile: &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: sessionToken},
+			wantCurrent: "prod",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name:    "prompt interrupted: exit 130, no request",
+			tty:     true,
+			prompts: []answer{{kind: "input", title: "Mattermost server URL", err: prompt.ErrInterrupted}},
+			stubs:   func(*testing.T, *httpstub.Registry) {},
+
+			wantExit:  cmdutil.ExitInterrupted,
+			wantAsked: []string{"Mattermost server URL"},
+		},
+		{
+			name:    "--no-activate keeps the current profile",
+			args:    []string{serverURL, "-n", "prod", "-u", "admin", "--password-stdin", "--no-activate"},
+			stdin:   testPassword,
+			seed:    []*config.Profile{other},
+			current: "other",
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			},
+			wantStderr:  []string{`profile "prod" stored` + "\n"},
+			wantProfile: &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: sessionToken},
+			wantCurrent: "other",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name:  "--no-activate with no current profile still activates",
+			args:  []string{serverURL, "-n", "prod", "-u", "admin", "--password-stdin", "--no-activate"},
+			stdin: testPassword,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			},
+			wantStderr:  []string{`now the current profile`},
+			wantProfile: &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: sessionToken},
+			wantCurrent: "prod",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name:    "replacing an existing profile",
+			args:    []string{serverURL, "-n", "prod", "-u", "admin", "--password-stdin"},
+			stdin:   testPassword,
+			seed:    []*config.Profile{prodOld, other},
+			current: "other",
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			},
+			wantStderr:  []string{`profile "prod" updated, now the current profile`},
+			wantProfile: &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: sessionToken},
+			wantCurrent: "prod",
+			secrets:     []string{testPassword, sessionToken},
+		},
+		{
+			name:  "environment credentials are pointed out",
+			args:  []string{serverURL, "-n", "prod", "-u", "admin", "--password-stdin"},
+			stdin: testPassword,
+			env:   map[string]string{"MATTERCTL_URL": "https://env.example.com", "MATTERCTL_TOKEN": "env-TOKEN"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			},
+			wantStderr:  []string{"warning: MATTERCTL_URL/MATTERCTL_TOKEN are set and take precedence"},
+			wantProfile: &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: sessionToken},
+			wantCurrent: "prod",
+			secrets:     []string{testPassword, sessionToken, "env-TOKEN"},
+		},
+		{
+			name:  "a login answer without a token is an error",
+			args:  []string{serverURL, "-n", "prod", "-u", "admin", "--password-stdin"},
+			stdin: testPassword,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", httpstub.JSONResponse(200, testUser("admin")))
+			},
+			wantExit: cmdutil.ExitError,
+			wantErr:  "the server returned no session token",
+			secrets:  []string{testPassword},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t, tt.tty)
+			e.f.Globals.JSON = tt.json
+			for k, v := range tt.env {
+				e.env[k] = v
+			}
+			for name, content := range tt.files {
+				e.writeFile(name, content)
+			}
+			if tt.seed != nil {
+				e.seed(tt.current, tt.seed...)
+			}
+			before := e.rawConfig()
+			e.in.WriteString(tt.stdin)
+			e.prompter.script(tt.prompts...)
+			if tt.stubs != nil {
+				tt.stubs(t, e.reg)
+			}
+			args := make([]string, len(tt.args))
+			for i, a := range tt.args {
+				args[i] = strings.ReplaceAll(a, "$DIR", e.dir)
+			}
+
+			err := e.run(NewCmdLogin(e.f, nil), args...)
+
+			e.assertNoSecrets(err, tt.secrets...)
+			if strings.Join(e.prompter.asked, "|") != strings.Join(tt.wantAsked, "|") {
+				t.Errorf("prompts asked %q, want %q", e.prompter.asked, tt.wantAsked)
+			}
+			if tt.stubs == nil && len(e.reg.Requests()) > 0 {
+				t.Errorf("requests were made: %+v", e.reg.Requests())
+			}
+			wantExit(t, err, tt.wantExit)
+			if tt.wantErr != "" && !strings.Contains(cmdutil.ErrorMessage(err), tt.wantErr) {
+				t.Errorf("error %q does not contain %q", cmdutil.ErrorMessage(err), tt.wantErr)
+			}
+			for _, s := range tt.wantStderr {
+				if !strings.Contains(e.errOut.String(), s) {
+					t.Errorf("stderr %q does not contain %q", e.errOut.String(), s)
+				}
+			}
+			switch {
+			case tt.wantJSON != nil:
+				var got map[string]any
+				if err := json.Unmarshal(e.out.Bytes(), &got); err != nil {
+					t.Fatalf("stdout is not JSON: %v\n%s", err, e.out.String())
+				}
+				if len(got) != len(tt.wantJSON) {
+					t.Errorf("JSON %v, want %v", got, tt.wantJSON)
+				}
+				for k, v := range tt.wantJSON {
+					if got[k] != v {
+						t.Errorf("JSON %s = %v, want %v", k, got[k], v)
+					}
+				}
+			case e.out.String() != tt.wantStdout:
+				t.Errorf("stdout %q, want %q", e.out.String(), tt.wantStdout)
+			}
+
+			if tt.wantProfile == nil {
+				if after := e.rawConfig(); string(after) != string(before) {
+					t.Errorf("the config file changed:\nbefore %s\nafter %s", before, after)
+				}
+				return
+			}
+			file := e.load()
+			got, ok := file.Get(tt.wantProfile.Name)
+			if !ok {
+				t.Fatalf("profile %q not stored: %v", tt.wantProfile.Name, file.Names())
+			}
+			if *got != *tt.wantProfile {
+				t.Errorf("stored profile\n got %+v\nwant %+v", *got, *tt.wantProfile)
+			}
+			if file.Current != tt.wantCurrent {
+				t.Errorf("current = %q, want %q", file.Current, tt.wantCurrent)
+			}
+			for _, p := range tt.seed {
+				if p.Name == tt.wantProfile.Name {
+					continue
+				}
+				if kept, ok := file.Get(p.Name); !ok || *kept != *p {
+					t.Errorf("profile %q was not kept as it was: %+v", p.Name, kept)
+				}
+			}
+			if runtime.GOOS != "windows" {
+				info, err := os.Stat(e.configPath)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if info.Mode().Perm() != 0o600 {
+					t.Errorf("config file mode %04o, want 0600", info.Mode().Perm())
+				}
+			}
+		})
+	}
+}
+
+// TestLoginFileContents reads the file as bytes: the token is stored, and the method and current
+// profile are recorded under their documented keys.
+func TestLoginFileContents(t *testing.T) {
+	e := newTestEnv(t, false)
+	stubPing(e.reg)
+	stubLogin(t, e.reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+	e.in.WriteString(testPassword)
+	if err := e.run(NewCmdLogin(e.f, nil), serverURL, "-n", "prod", "-u", "admin", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	var raw struct {
+		Version  int    `json:"version"`
+		Current  string `json:"current"`
+		Profiles map[string]map[string]any
+	}
+	b := e.rawConfig()
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	p := raw.Profiles["prod"]
+	if raw.Current != "prod" || p["token"] != sessionToken || p["auth_method"] != "password" || p["url"] != serverURL || p["username"] != "admin" {
+		t.Errorf("config file:\n%s", b)
+	}
+	if strings.Contains(string(b), testPassword) {
+		t.Error("the password was written to the config file")
+	}
+}
+
+// TestLoginRequests checks that the reachability probe of a password login goes
+// out without a token, and that a token login proves the token with GET /users/me.
+func TestLoginRequests(t *testing.T) {
+	e := newTestEnv(t, false)
+	stubPing(e.reg)
+	stubMe(e.reg, patToken, meOK("ci-bot"))
+	e.in.WriteString(patToken)
+	if err := e.run(NewCmdLogin(e.f, nil), serverURL, "-n", "ci", "--token-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	reqs := e.reg.Requests()
+	if len(reqs) != 2 || reqs[0].URL.Path != pingPath || reqs[1].URL.Path != mePath || reqs[1].Method != "GET" {
+		t.Fatalf("requests: %+v", reqs)
+	}
+
+	e = newTestEnv(t, false)
+	stubPing(e.reg)
+	stubLogin(t, e.reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+	e.in.WriteString(testPassword)
+	if err := e.run(NewCmdLogin(e.f, nil), serverURL, "-n", "prod", "-u", "admin", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range e.reg.Requests() {
+		if h := r.Header.Get("Authorization"); h != "" {
+			t.Errorf("%s %s sent Authorization %q", r.Method, r.URL.Path, h)
+		}
+	}
+}

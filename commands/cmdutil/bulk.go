@@ -1,0 +1,214 @@
+package cmdutil
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/spf13/cobra"
+
+	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/printer"
+)
+
+// ReadArgsFile reads one argument per line from path ("-" is stdin). Blank lines and lines
+// starting with # are skipped; surrounding whitespace is trimmed.
+func ReadArgsFile(path string, stdin io.Reader) ([]string, error) {
+	var r io.Reader = stdin
+	if path != "-" {
+		fh, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer fh.Close()
+		r = fh
+	}
+	var args []string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		args = append(args, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", path, err)
+	}
+	return args, nil
+}
+
+// BulkFlags are the flags shared by multi-argument verbs.
+type BulkFlags struct {
+	File     string
+	Parallel int
+	DryRun   bool
+}
+
+// AddBulkFlags registers --file, --parallel and --dry-run.
+func AddBulkFlags(cmd *cobra.Command, b *BulkFlags, what string) {
+	cmd.Flags().StringVar(&b.File, "file", "", "Read "+what+" from `FILE`, one per line (- for standard input)")
+	cmd.Flags().IntVar(&b.Parallel, "parallel", DefaultParallel, "How many requests to run at once")
+	cmd.Flags().BoolVar(&b.DryRun, "dry-run", false, "Resolve and validate, print what would change, change nothing")
+}
+
+// Args merges positional arguments with those read from --file, validating --parallel.
+// It does I/O only when --file is set.
+func (b *BulkFlags) Args(args []string, stdin io.Reader, what string) ([]string, error) {
+	if b.Parallel < 1 || b.Parallel > 64 {
+		return nil, FlagErrorf("--parallel must be between 1 and 64, got %d", b.Parallel)
+	}
+	if b.File != "" {
+		more, err := ReadArgsFile(b.File, stdin)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, more...)
+	}
+	if len(args) == 0 {
+		return nil, FlagErrorf("give at least one %s as an argument or with --file", what)
+	}
+	return args, nil
+}
+
+// ConfirmFlags are --confirm and its alias --yes.
+type ConfirmFlags struct{ Yes bool }
+
+// AddConfirmFlags registers --confirm and --yes (-y).
+func AddConfirmFlags(cmd *cobra.Command, c *ConfirmFlags) {
+	cmd.Flags().BoolVar(&c.Yes, "confirm", false, "Do not ask for confirmation")
+	cmd.Flags().BoolVarP(&c.Yes, "yes", "y", false, "Do not ask for confirmation (same as --confirm)")
+}
+
+// Confirm asks question at a terminal unless --confirm/--yes was given. Without a terminal it
+// is a usage error naming --confirm. Declining is ErrCancelled.
+func (c ConfirmFlags) Confirm(f *Factory, question string) error {
+	if c.Yes {
+		return nil
+	}
+	if !f.IOStreams.CanPrompt() {
+		return MissingFlagsError("--confirm (or --yes)")
+	}
+	ok, err := f.Prompter.Confirm(question, false)
+	if err != nil || !ok {
+		return ErrCancelled
+	}
+	return nil
+}
+
+// Row is the per-argument result of a multi-argument verb in JSON output.
+type Row struct {
+	Input  string                 `json:"input"`
+	OK     bool                   `json:"ok"`
+	DryRun bool                   `json:"dry_run,omitempty"`
+	User   *model.User            `json:"user,omitempty"`
+	Token  *model.UserAccessToken `json:"token,omitempty"`
+	Error  string                 `json:"error,omitempty"`
+}
+
+// RowColumns are the table/plain columns of rows; multi-argument verbs print rows on stdout
+// only in JSON formats, so these serve --format table|plain when a verb chooses to list rows.
+var RowColumns = []printer.Column[Row]{
+	{Header: "input", Value: func(r Row) string { return r.Input }},
+	{Header: "ok", Value: func(r Row) string { return fmt.Sprint(r.OK) }},
+	{Header: "error", Value: func(r Row) string { return r.Error }},
+}
+
+// UserVerb describes a verb applied to each of a list of users.
+type UserVerb struct {
+	Args     []string
+	Strict   bool // destructive: every argument must resolve before anything changes
+	DryRun   bool
+	Parallel int
+	// Plan is the verb in the infinitive for dry runs ("deactivate"), Done the past tense for
+	// success messages ("Deactivated").
+	Plan, Done string
+	// Check runs before any change (after resolution) and may refuse a user (e.g. already a bot).
+	Check func(u *model.User) error
+	// Apply changes one user and returns the user to report (nil: the resolved one).
+	Apply func(ctx context.Context, u *model.User) (*model.User, error)
+	// Message optionally replaces the default success line for a user.
+	Message func(u *model.User) string
+}
+
+// RunUserVerb resolves the arguments in bulk, applies the verb with bounded concurrency, prints
+// one success line per user on stderr and, in JSON formats, one Row per argument on stdout.
+func RunUserVerb(ctx context.Context, c client.Client, p *printer.Printer, v UserVerb) error {
+	refs, err := ResolveUsers(ctx, c, v.Args)
+	if err != nil {
+		return err
+	}
+	if v.Check != nil {
+		for i, r := range refs {
+			if r.Err == nil {
+				if err := v.Check(r.User); err != nil {
+					refs[i].Err = err
+				}
+			}
+		}
+	}
+	if v.Strict {
+		var lines []string
+		var first error
+		for _, r := range refs {
+			if r.Err != nil {
+				lines = append(lines, fmt.Sprintf("%s: %s", r.Arg, ErrorMessageLine(r.Err)))
+				if first == nil {
+					first = r.Err
+				}
+			}
+		}
+		if first != nil {
+			return &ResolveError{Lines: lines, First: first}
+		}
+	}
+	var rows *printer.List[Row]
+	if p.Structured() {
+		rows = printer.NewList(p, RowColumns...)
+	}
+	err = RunEach(ctx, p, refs, v.Parallel, func(r UserRef) string { return r.Arg },
+		func(ctx context.Context, r UserRef) (*model.User, error) {
+			if r.Err != nil {
+				return nil, r.Err
+			}
+			if v.DryRun {
+				return r.User, nil
+			}
+			u, err := v.Apply(ctx, r.User)
+			if u == nil {
+				u = r.User
+			}
+			return u, err
+		},
+		func(o Outcome[*model.User]) error {
+			if o.Err == nil {
+				switch {
+				case v.DryRun:
+					p.Infof("would %s user %s (%s)", v.Plan, o.Result.Username, o.Result.Id)
+				case v.Message != nil:
+					p.Successf("%s", v.Message(o.Result))
+				default:
+					p.Successf("%s user %s", v.Done, o.Result.Username)
+				}
+			}
+			if rows == nil {
+				return nil
+			}
+			row := Row{Input: o.Label, OK: o.Err == nil, DryRun: v.DryRun, User: o.Result}
+			if o.Err != nil {
+				row.Error = ErrorMessageLine(o.Err)
+			}
+			return rows.Add(row)
+		})
+	if rows != nil {
+		if cerr := rows.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	return err
+}

@@ -1,0 +1,233 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"sync"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/matterctl/matterctl/client"
+)
+
+// batchSize is the most names or IDs sent in one POST /users/usernames or /users/ids request.
+const batchSize = 100
+
+// emailLookupParallel bounds the concurrent GET /users/email lookups.
+const emailLookupParallel = 8
+
+// UserRef is one resolved user argument: User is set, or Err says why not.
+type UserRef struct {
+	Arg  string
+	User *model.User
+	Err  error
+}
+
+// ResolveUsers resolves user arguments (ID, username, @username or email) in bulk: one
+// POST /users/ids and one POST /users/usernames per 100 arguments, and one GET per email.
+// The result has one entry per argument, in order. An argument that matches nothing gets a
+// *NotFoundError; a failed request (401, 403, 5xx, network) is reported as itself for every
+// argument it covered, never as "not found". The error return is only for cancellation.
+func ResolveUsers(ctx context.Context, c client.Client, args []string) ([]UserRef, error) {
+	refs := make([]UserRef, len(args))
+	var ids, names []string
+	var emailIdx []int
+	for i, a := range args {
+		refs[i].Arg = a
+		key := strings.TrimSpace(a)
+		switch {
+		case key == "":
+			refs[i].Err = errors.New("empty user argument")
+		case strings.HasPrefix(key, "@"):
+			names = append(names, strings.ToLower(key[1:]))
+		case isEmail(key):
+			emailIdx = append(emailIdx, i)
+		case model.IsValidId(key):
+			ids = append(ids, key)
+		default:
+			names = append(names, strings.ToLower(key))
+		}
+	}
+
+	byID, idErrs := fetchBatches(ctx, ids, func(ctx context.Context, batch []string) ([]*model.User, error) {
+		users, _, err := c.GetUsersByIds(client.WithIdempotent(ctx), batch)
+		return users, err
+	}, func(u *model.User) string { return u.Id })
+	// An ID-shaped argument may also be a username: look those up by name when not found by ID.
+	for _, id := range ids {
+		if _, ok := byID[id]; !ok && idErrs[id] == nil {
+			names = append(names, strings.ToLower(id))
+		}
+	}
+	byName, nameErrs := fetchBatches(ctx, dedupe(names), func(ctx context.Context, batch []string) ([]*model.User, error) {
+		users, _, err := c.GetUsersByUsernames(client.WithIdempotent(ctx), batch)
+		return users, err
+	}, func(u *model.User) string { return strings.ToLower(u.Username) })
+
+	emails := make([]UserRef, len(emailIdx))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, emailLookupParallel)
+	for j, i := range emailIdx {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			u, _, err := c.GetUserByEmail(ctx, strings.TrimSpace(args[i]), "")
+			emails[j] = UserRef{User: u, Err: err}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for j, i := range emailIdx {
+		switch e := emails[j]; {
+		case e.Err == nil:
+			refs[i].User = e.User
+		case client.IsNotFound(e.Err):
+			refs[i].Err = &NotFoundError{Kind: "user", Name: args[i]}
+		default:
+			refs[i].Err = e.Err
+		}
+	}
+
+	for i := range refs {
+		if refs[i].User != nil || refs[i].Err != nil {
+			continue
+		}
+		key := strings.TrimSpace(refs[i].Arg)
+		if model.IsValidId(key) {
+			if u := byID[key]; u != nil {
+				refs[i].User = u
+				continue
+			}
+			if err := idErrs[key]; err != nil {
+				refs[i].Err = err
+				continue
+			}
+		}
+		name := strings.ToLower(strings.TrimPrefix(key, "@"))
+		switch {
+		case byName[name] != nil:
+			refs[i].User = byName[name]
+		case nameErrs[name] != nil:
+			refs[i].Err = nameErrs[name]
+		default:
+			refs[i].Err = &NotFoundError{Kind: "user", Name: refs[i].Arg}
+		}
+	}
+	return refs, nil
+}
+
+// ResolveUsersStrict resolves every argument or fails: the error lists each argument that did
+// not resolve (exit code of the first failure). Destructive verbs use it so that nothing
+// changes unless every argument is known.
+func ResolveUsersStrict(ctx context.Context, c client.Client, args []string) ([]*model.User, error) {
+	refs, err := ResolveUsers(ctx, c, args)
+	if err != nil {
+		return nil, err
+	}
+	users := make([]*model.User, 0, len(refs))
+	var failed []string
+	var first error
+	for _, r := range refs {
+		if r.Err != nil {
+			failed = append(failed, fmt.Sprintf("%s: %s", r.Arg, errorLine(r.Err)))
+			if first == nil {
+				first = r.Err
+			}
+			continue
+		}
+		users = append(users, r.User)
+	}
+	if first != nil {
+		return nil, &ResolveError{Lines: failed, First: first}
+	}
+	return users, nil
+}
+
+// ResolveError lists the arguments that did not resolve; its exit code is the first failure's.
+type ResolveError struct {
+	Lines []string
+	First error
+}
+
+func (e *ResolveError) Error() string {
+	return "nothing was changed: " + strings.Join(e.Lines, "; ")
+}
+
+func (e *ResolveError) Unwrap() error { return e.First }
+
+// fetchBatches runs fetch over keys in batches and indexes the results by key. Keys of a batch
+// whose request failed map to that error.
+func fetchBatches(ctx context.Context, keys []string, fetch func(context.Context, []string) ([]*model.User, error), keyOf func(*model.User) string) (map[string]*model.User, map[string]error) {
+	found := make(map[string]*model.User, len(keys))
+	errs := map[string]error{}
+	for start := 0; start < len(keys); start += batchSize {
+		batch := keys[start:min(start+batchSize, len(keys))]
+		users, err := fetch(ctx, batch)
+		if err != nil {
+			for _, k := range batch {
+				errs[k] = err
+			}
+			continue
+		}
+		for _, u := range users {
+			found[keyOf(u)] = u
+		}
+	}
+	return found, errs
+}
+
+func dedupe(keys []string) []string {
+	seen := make(map[string]bool, len(keys))
+	out := keys[:0:0]
+	for _, k := range keys {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func isEmail(s string) bool {
+	if !strings.Contains(s, "@") || strings.HasPrefix(s, "@") {
+		return false
+	}
+	addr, err := mail.ParseAddress(s)
+	return err == nil && addr.Address == s
+}
+
+// errorLine is err's message without hint lines.
+func errorLine(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\n")
+	return msg
+}
+
+// ResolveTeam finds a team by ID or name. A 404 on the ID lookup falls through to the name;
+// any other failure is returned as is.
+func ResolveTeam(ctx context.Context, c client.Client, arg string) (*model.Team, error) {
+	arg = strings.TrimSpace(arg)
+	if model.IsValidId(arg) {
+		t, _, err := c.GetTeam(ctx, arg, "")
+		if err == nil {
+			return t, nil
+		}
+		if !client.IsNotFound(err) {
+			return nil, err
+		}
+	}
+	t, _, err := c.GetTeamByName(ctx, strings.ToLower(arg), "")
+	if err != nil {
+		if client.IsNotFound(err) {
+			return nil, &NotFoundError{Kind: "team", Name: arg}
+		}
+		return nil, err
+	}
+	return t, nil
+}

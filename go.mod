@@ -5,6 +5,7 @@ go 1.25.8
 require (
 	github.com/adrg/xdg v0.5.3
 	github.com/charmbracelet/huh v0.7.0
+	github.com/creack/pty v1.1.24
 	github.com/gofrs/flock v0.12.1
 	github.com/itchyny/gojq v0.12.17
 	github.com/mattermost/mattermost/server/public v0.3.0

@@ -86,7 +86,7 @@ func (c *cli) mustRun(stdin string, args ...string) result {
 	c.t.Helper()
 	r := c.run(stdin, args...)
 	if r.Code != 0 {
-		c.t.Fatalf("matterctl %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), r.Code, r.Stdout, r.Stderr)
+		c.t.Fatalf("matterctl %s: exit %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), r.Code, clip(r.Stdout), clip(r.Stderr))
 	}
 	return r
 }
@@ -101,7 +101,7 @@ func (c *cli) login(name string) {
 func expectCode(t testing.TB, r result, want int) {
 	t.Helper()
 	if r.Code != want {
-		t.Fatalf("exit code %d, want %d\nstdout: %s\nstderr: %s", r.Code, want, r.Stdout, r.Stderr)
+		t.Fatalf("exit code %d, want %d\nstdout: %s\nstderr: %s", r.Code, want, clip(r.Stdout), clip(r.Stderr))
 	}
 }
 
@@ -185,4 +185,12 @@ func personalToken(t testing.TB) string {
 	me := apiJSON[map[string]any](t, http.MethodGet, "/api/v4/users/me", nil)
 	tok := apiJSON[map[string]any](t, http.MethodPost, "/api/v4/users/"+me["id"].(string)+"/tokens", map[string]any{"description": "e2e"})
 	return tok["token"].(string)
+}
+
+// clip shortens long output in failure messages.
+func clip(s string) string {
+	if len(s) > 2000 {
+		return s[:2000] + "…[clipped]"
+	}
+	return s
 }

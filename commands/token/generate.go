@@ -1,0 +1,147 @@
+package token
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/spf13/cobra"
+
+	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/printer"
+)
+
+// descriptionMaxLength is the server's limit on a token description.
+const descriptionMaxLength = 255
+
+// GenerateOptions are the inputs of `token generate`.
+type GenerateOptions struct {
+	IO      *iostreams.IOStreams
+	Client  func() (client.Client, error)
+	Printer func() (*printer.Printer, error)
+
+	User        string
+	Description string
+	DryRun      bool
+}
+
+// NewCmdGenerate builds `token generate`.
+func NewCmdGenerate(f *cmdutil.Factory, runF func(context.Context, *GenerateOptions) error) *cobra.Command {
+	opts := &GenerateOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	cmd := &cobra.Command{
+		Use:   "generate <user> <description>",
+		Short: "Generate a personal access token for a user",
+		Long: `Generate a personal access token for a user.
+
+The token is printed once, on standard output, and cannot be shown again: store it now. In
+plain output (not a terminal) only the token is printed, so that $(matterctl token generate …)
+captures it; on a terminal a table shows the token, its ID and description; --json prints the
+token object, with its "token" field.
+
+Personal access tokens must be enabled on the server (System Console > Integrations >
+Integration Management, ServiceSettings.EnableUserAccessTokens) and the user must be allowed
+to create them.`,
+		Example: `  matterctl token generate ci-bot "CI pipeline"
+  TOKEN=$(matterctl token generate alice "backup script")
+  matterctl token generate alice "deploy" --json | jq -r .token`,
+		Args: cmdutil.ExactArgs(2, "a user and a description"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.User, opts.Description = args[0], args[1]
+			if strings.TrimSpace(opts.Description) == "" {
+				return cmdutil.FlagErrorf("the description must not be empty")
+			}
+			if utf8.RuneCountInString(opts.Description) > descriptionMaxLength {
+				return cmdutil.FlagErrorf("the description is too long: at most %d characters", descriptionMaxLength)
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return generateRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "Resolve the user, generate nothing")
+	return cmd
+}
+
+func generateRun(ctx context.Context, opts *GenerateOptions) error {
+	p, err := opts.Printer()
+	if err != nil {
+		return err
+	}
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	u, err := resolveUser(ctx, c, opts.User)
+	if err != nil {
+		return err
+	}
+	if opts.DryRun {
+		p.Infof("would generate a token for user %s (%s) with description %q", u.Username, u.Id, opts.Description)
+		return nil
+	}
+	tok, _, err := c.CreateUserAccessToken(ctx, u.Id, opts.Description)
+	if err != nil {
+		return withTokenHint(err)
+	}
+	if tok == nil || tok.Token == "" {
+		return errors.New("the server returned no token")
+	}
+	// The token goes to stdout only: never into a message, a log or an error.
+	fields := []printer.Field{{Name: "token", Value: tok.Token}}
+	if p.Format() != printer.Plain {
+		fields = append(fields,
+			printer.Field{Name: "id", Value: tok.Id},
+			printer.Field{Name: "description", Value: tok.Description},
+			printer.Field{Name: "user", Value: u.Username})
+	}
+	if err := p.Object(tok, fields); err != nil {
+		return err
+	}
+	p.Successf("Generated a token for %s (id %s); it is shown only once", u.Username, tok.Id)
+	return nil
+}
+
+// hintError adds a remedy line to an API error; the exit code stays the API error's.
+type hintError struct {
+	err  error
+	hint string
+}
+
+func (e *hintError) Error() string { return e.err.Error() + "\n" + e.hint }
+func (e *hintError) Unwrap() error { return e.err }
+
+// withTokenHint explains the two usual causes of a refused token operation.
+func withTokenHint(err error) error {
+	switch client.StatusOf(err) {
+	case http.StatusNotImplemented:
+		return &hintError{err: err, hint: "hint: personal access tokens are disabled on this server: enable ServiceSettings.EnableUserAccessTokens (System Console > Integrations > Integration Management)"}
+	case http.StatusForbidden:
+		return &hintError{err: err, hint: "hint: check that personal access tokens are enabled (ServiceSettings.EnableUserAccessTokens) and that the user has the create_user_access_token permission (System Console > Users > Manage Roles)"}
+	}
+	return err
+}
+
+// resolveUser resolves one user argument with the bulk resolver, returning its error as is
+// (not found: exit 5; permission denied: exit 4; …).
+func resolveUser(ctx context.Context, c client.Client, arg string) (*model.User, error) {
+	refs, err := cmdutil.ResolveUsers(ctx, c, []string{arg})
+	if err != nil {
+		return nil, err
+	}
+	if len(refs) != 1 {
+		return nil, errors.New("user resolution returned no result")
+	}
+	if refs[0].Err != nil {
+		return nil, refs[0].Err
+	}
+	if refs[0].User == nil {
+		return nil, &cmdutil.NotFoundError{Kind: "user", Name: arg}
+	}
+	return refs[0].User, nil
+}

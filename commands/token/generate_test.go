@@ -1,0 +1,160 @@
+package token
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdutil"
+)
+
+func TestGenerateFlags(t *testing.T) {
+	tests := []struct {
+		name     string
+		argv     []string
+		wantUser string
+		wantDesc string
+		wantDry  bool
+		wantErr  string
+	}{
+		{name: "basic", argv: []string{"alice", "CI pipeline"}, wantUser: "alice", wantDesc: "CI pipeline"},
+		{name: "dry run", argv: []string{"alice", "x", "--dry-run"}, wantUser: "alice", wantDesc: "x", wantDry: true},
+		{name: "missing description", argv: []string{"alice"}, wantErr: "expects a user and a description"},
+		{name: "empty description", argv: []string{"alice", "  "}, wantErr: "must not be empty"},
+		{name: "long description", argv: []string{"alice", strings.Repeat("d", 256)}, wantErr: "too long"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newTestEnv(false, false)
+			var got *GenerateOptions
+			code, err := execute(t, NewCmdGenerate(env.f, func(_ context.Context, o *GenerateOptions) error { got = o; return nil }), tt.argv...)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || code != cmdutil.ExitUsage {
+					t.Fatalf("err = %v (exit %d), want usage error %q", err, code, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.User != tt.wantUser || got.Description != tt.wantDesc || got.DryRun != tt.wantDry {
+				t.Errorf("options = %+v", *got)
+			}
+		})
+	}
+}
+
+func TestGenerateRun(t *testing.T) {
+	alice := &model.User{Id: model.NewId(), Username: "alice"}
+	tokID := model.NewId()
+	const secret = "s3cr3tt0k3nvalue0000000000"
+	tests := []struct {
+		name       string
+		argv       []string
+		tty, json  bool
+		createErr  error
+		wantCode   int
+		wantStdout string
+		wantStderr []string
+		wantCalls  map[string]int
+	}{
+		{
+			name:       "plain prints only the token",
+			argv:       []string{"alice", "CI"},
+			wantStdout: secret + "\n",
+			wantStderr: []string{"Generated a token for alice (id " + tokID + "); it is shown only once"},
+			wantCalls:  map[string]int{"CreateUserAccessToken": 1},
+		},
+		{
+			name:       "table shows token, id and description",
+			argv:       []string{"alice", "CI"},
+			tty:        true,
+			wantStdout: "TOKEN",
+			wantCalls:  map[string]int{"CreateUserAccessToken": 1},
+		},
+		{
+			name:       "json prints the token object",
+			argv:       []string{"alice", "CI"},
+			json:       true,
+			wantStdout: `"token": "` + secret + `"`,
+		},
+		{
+			name:       "dry run",
+			argv:       []string{"alice", "CI", "--dry-run"},
+			wantStderr: []string{`would generate a token for user alice (` + alice.Id + `) with description "CI"`},
+			wantCalls:  map[string]int{"CreateUserAccessToken": 0},
+		},
+		{
+			name:       "tokens disabled",
+			argv:       []string{"alice", "CI"},
+			createErr:  &client.Error{Status: http.StatusNotImplemented, Message: "User access tokens are disabled"},
+			wantCode:   cmdutil.ExitError,
+			wantStderr: nil,
+		},
+		{
+			name:      "forbidden",
+			argv:      []string{"alice", "CI"},
+			createErr: &client.Error{Status: http.StatusForbidden, Message: "no permission"},
+			wantCode:  cmdutil.ExitAuth,
+		},
+		{
+			name:      "unknown user",
+			argv:      []string{"nobody", "CI"},
+			wantCode:  cmdutil.ExitNotFound,
+			wantCalls: map[string]int{"CreateUserAccessToken": 0},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newTestEnv(tt.tty, tt.json)
+			withUsers(env.fake, alice)
+			env.fake.CreateUserAccessTokenFunc = func(_ context.Context, uid, desc string) (*model.UserAccessToken, *model.Response, error) {
+				if tt.createErr != nil {
+					return nil, nil, tt.createErr
+				}
+				return &model.UserAccessToken{Id: tokID, Token: secret, UserId: uid, Description: desc, IsActive: true}, nil, nil
+			}
+			code, err := execute(t, NewCmdGenerate(env.f, nil), tt.argv...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d (%v), want %d", code, err, tt.wantCode)
+			}
+			if tt.tty || tt.json {
+				checkContains(t, "stdout", env.stdout.String(), tt.wantStdout)
+			} else if env.stdout.String() != tt.wantStdout {
+				t.Errorf("stdout = %q, want %q", env.stdout, tt.wantStdout)
+			}
+			if tt.json {
+				var tok model.UserAccessToken
+				if err := json.Unmarshal(env.stdout.Bytes(), &tok); err != nil || tok.Id != tokID {
+					t.Errorf("JSON = %q (%v)", env.stdout, err)
+				}
+			}
+			checkContains(t, "stderr", env.stderr.String(), tt.wantStderr...)
+			if strings.Contains(env.stderr.String(), secret) {
+				t.Errorf("token leaked to stderr: %q", env.stderr)
+			}
+			checkCalls(t, env.fake, tt.wantCalls)
+		})
+	}
+}
+
+func TestGenerateHints(t *testing.T) {
+	for status, want := range map[int]string{
+		http.StatusNotImplemented: "EnableUserAccessTokens",
+		http.StatusForbidden:      "create_user_access_token",
+	} {
+		err := withTokenHint(&client.Error{Status: status, Message: "m"})
+		msg := cmdutil.ErrorMessage(err)
+		if !strings.Contains(msg, want) {
+			t.Errorf("status %d: message %q, want %q", status, msg, want)
+		}
+		if client.StatusOf(err) != status {
+			t.Errorf("status %d lost: %d", status, client.StatusOf(err))
+		}
+	}
+}

@@ -1,0 +1,151 @@
+package token
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdutil"
+)
+
+func TestRevokeFlags(t *testing.T) {
+	env := newTestEnv(false, false)
+	var got *RevokeOptions
+	env.in.WriteString("id3\n# comment\n\nid4\n")
+	code, err := execute(t, NewCmdRevoke(env.f, func(_ context.Context, o *RevokeOptions) error { got = o; return nil }),
+		"id1", "id2", "--file", "-", "--parallel", "2", "--dry-run")
+	if err != nil || code != 0 {
+		t.Fatal(err)
+	}
+	if strings.Join(got.TokenIDs, ",") != "id1,id2,id3,id4" || got.Bulk.Parallel != 2 || !got.Bulk.DryRun {
+		t.Errorf("options = %+v", *got)
+	}
+
+	for _, argv := range [][]string{{}, {"x", "--parallel", "0"}} {
+		env := newTestEnv(false, false)
+		code, err := execute(t, NewCmdRevoke(env.f, func(context.Context, *RevokeOptions) error { return nil }), argv...)
+		if code != cmdutil.ExitUsage {
+			t.Errorf("%v: exit %d (%v), want 2", argv, code, err)
+		}
+	}
+}
+
+func TestRevokeRun(t *testing.T) {
+	a, b, missing := model.NewId(), model.NewId(), model.NewId()
+	existing := map[string]*model.UserAccessToken{
+		a: {Id: a, UserId: "u1", Description: "ci", IsActive: true, Token: "must-not-show"},
+		b: {Id: b, UserId: "u2", Description: "backup", IsActive: true},
+	}
+	tests := []struct {
+		name        string
+		argv        []string
+		json        bool
+		wantCode    int
+		wantRevoked []string
+		wantStderr  []string
+		wantRows    []cmdutil.Row
+		wantCalls   map[string]int
+	}{
+		{
+			name:        "all revoked, messages in order",
+			argv:        []string{a, b},
+			wantRevoked: []string{a, b},
+			wantStderr:  []string{"Revoked token " + a + "\nRevoked token " + b + "\n"},
+		},
+		{
+			name:        "failure does not stop the others",
+			argv:        []string{missing, a, "not-an-id", b},
+			wantCode:    cmdutil.ExitPartial,
+			wantRevoked: []string{a, b},
+			wantStderr:  []string{missing + `: token "` + missing + `" not found`, "not-an-id: not a token ID", "Revoked token " + b},
+		},
+		{
+			name:     "all fail: exit code of the first",
+			argv:     []string{missing},
+			wantCode: cmdutil.ExitNotFound,
+		},
+		{
+			name:        "JSON rows",
+			argv:        []string{a, missing},
+			json:        true,
+			wantCode:    cmdutil.ExitPartial,
+			wantRevoked: []string{a},
+			wantRows: []cmdutil.Row{
+				{Input: a, OK: true, Token: &model.UserAccessToken{Id: a}},
+				{Input: missing, OK: false, Error: `token "` + missing + `" not found`},
+			},
+		},
+		{
+			name:       "dry run checks existence, revokes nothing",
+			argv:       []string{a, missing, "--dry-run"},
+			wantCode:   cmdutil.ExitPartial,
+			wantStderr: []string{`would revoke token ` + a + ` ("ci", of user u1)`, missing + `: token "` + missing + `" not found`},
+			wantCalls:  map[string]int{"RevokeUserAccessToken": 0, "GetUserAccessToken": 2},
+		},
+		{
+			name:     "dry run JSON carries the token, never its value",
+			argv:     []string{b, "--dry-run"},
+			json:     true,
+			wantRows: []cmdutil.Row{{Input: b, OK: true, DryRun: true, Token: &model.UserAccessToken{Id: b, UserId: "u2", Description: "backup", IsActive: true}}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := newTestEnv(false, tt.json)
+			var mu sync.Mutex
+			var revoked []string
+			env.fake.RevokeUserAccessTokenFunc = func(_ context.Context, id string) (*model.Response, error) {
+				if existing[id] == nil {
+					return nil, &client.Error{Status: http.StatusNotFound, Message: "not found"}
+				}
+				mu.Lock()
+				revoked = append(revoked, id)
+				mu.Unlock()
+				return nil, nil
+			}
+			env.fake.GetUserAccessTokenFunc = func(_ context.Context, id string) (*model.UserAccessToken, *model.Response, error) {
+				if existing[id] == nil {
+					return nil, nil, &client.Error{Status: http.StatusNotFound, Message: "not found"}
+				}
+				c := *existing[id]
+				return &c, nil, nil
+			}
+			code, err := execute(t, NewCmdRevoke(env.f, nil), append(tt.argv, "--parallel", "1")...)
+			if code != tt.wantCode {
+				t.Fatalf("exit %d (%v), want %d; stderr %q", code, err, tt.wantCode, env.stderr)
+			}
+			if strings.Join(revoked, ",") != strings.Join(tt.wantRevoked, ",") {
+				t.Errorf("revoked %v, want %v", revoked, tt.wantRevoked)
+			}
+			checkContains(t, "stderr", env.stderr.String(), tt.wantStderr...)
+			if strings.Contains(env.stdout.String()+env.stderr.String(), "must-not-show") {
+				t.Errorf("token value shown")
+			}
+			if tt.wantRows != nil {
+				var rows []cmdutil.Row
+				if err := json.Unmarshal(env.stdout.Bytes(), &rows); err != nil {
+					t.Fatalf("stdout not JSON rows: %v: %q", err, env.stdout)
+				}
+				if len(rows) != len(tt.wantRows) {
+					t.Fatalf("rows = %+v", rows)
+				}
+				for i, r := range rows {
+					w := tt.wantRows[i]
+					if r.Input != w.Input || r.OK != w.OK || r.DryRun != w.DryRun || r.Error != w.Error ||
+						(r.Token == nil) != (w.Token == nil) || (r.Token != nil && *r.Token != *w.Token) {
+						t.Errorf("row %d = %+v (token %+v), want %+v (token %+v)", i, r, r.Token, w, w.Token)
+					}
+				}
+			} else if !tt.json && env.stdout.Len() > 0 {
+				t.Errorf("stdout = %q, want nothing", env.stdout)
+			}
+			checkCalls(t, env.fake, tt.wantCalls)
+		})
+	}
+}

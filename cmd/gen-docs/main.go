@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
@@ -35,7 +36,8 @@ func generate(dir string, man bool) error {
 	cmd.DisableAutoGenTag = true
 	disableAutoGenTag(cmd)
 	mdDir := filepath.Join(dir, "commands")
-	for _, d := range []string{mdDir, filepath.Join(dir, "man")} {
+	topicDir := filepath.Join(dir, "topics")
+	for _, d := range []string{mdDir, topicDir, filepath.Join(dir, "man")} {
 		if err := os.RemoveAll(d); err != nil {
 			return err
 		}
@@ -46,6 +48,9 @@ func generate(dir string, man bool) error {
 	if err := doc.GenMarkdownTree(cmd, mdDir); err != nil {
 		return err
 	}
+	if err := writeTopics(cmd, topicDir); err != nil {
+		return err
+	}
 	if !man {
 		return nil
 	}
@@ -53,7 +58,9 @@ func generate(dir string, man bool) error {
 	if err := os.MkdirAll(manDir, 0o755); err != nil {
 		return err
 	}
-	header := &doc.GenManHeader{Title: "MATTERCTL", Section: "1", Source: "matterctl", Manual: "matterctl manual"}
+	// A fixed date keeps the pages identical from run to run, so CI can check them.
+	date := time.Date(2026, time.November, 1, 0, 0, 0, 0, time.UTC)
+	header := &doc.GenManHeader{Title: "MATTERCTL", Section: "1", Source: "matterctl", Manual: "matterctl manual", Date: &date}
 	return doc.GenManTree(cmd, header, manDir)
 }
 
@@ -62,4 +69,22 @@ func disableAutoGenTag(cmd *cobra.Command) {
 	for _, c := range cmd.Commands() {
 		disableAutoGenTag(c)
 	}
+}
+
+// writeTopics writes the help topics (`matterctl help environment`, …), which cobra's
+// generators skip because they are not runnable commands.
+func writeTopics(root *cobra.Command, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, c := range root.Commands() {
+		if !c.IsAdditionalHelpTopicCommand() {
+			continue
+		}
+		body := fmt.Sprintf("# matterctl help %s\n\n%s\n\n```\n%s```\n", c.Name(), c.Short, c.Long)
+		if err := os.WriteFile(filepath.Join(dir, c.Name()+".md"), []byte(body), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -50,7 +50,8 @@ func NewCmdAPI(f *cmdutil.Factory, runF func(context.Context, *Options) error) *
 and print the response body.
 
 The path is relative to /api/v4 (a leading /api/v4 is accepted too). The method is GET, or POST
-when fields or --input are given; name it as the first argument or with --method.
+when fields or --input are given (GET with --paginate); name it as the first argument or with
+--method.
 
 Fields: -f key=value adds a string; -F key=value adds a typed value: true, false, null and
 numbers are JSON literals, @file reads a file (@- standard input) as a string. A key ending in
@@ -89,9 +90,12 @@ follows ` + "`matterctl help exit-codes`" + ` (401/403: 4, 404: 5, others: 1).`,
 			}
 			if opts.Method == "" {
 				opts.Method = http.MethodGet
-				if opts.Input != "" || len(opts.RawFields) > 0 || len(opts.TypedFields) > 0 {
+				if !opts.Paginate && (opts.Input != "" || len(opts.RawFields) > 0 || len(opts.TypedFields) > 0) {
 					opts.Method = http.MethodPost
 				}
+			}
+			if opts.Paginate && opts.Input != "" {
+				return cmdutil.FlagErrorf("--paginate cannot send a request body (--input)")
 			}
 			if opts.Paginate && opts.Method != http.MethodGet {
 				return cmdutil.FlagErrorf("--paginate works with GET requests only")

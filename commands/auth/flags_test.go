@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/config"
 )
@@ -236,31 +238,30 @@ func TestCleanFlags(t *testing.T) {
 func TestNoArgVerbsRejectArguments(t *testing.T) {
 	e := newTestEnv(t, false)
 	called := false
-	cmds := map[string]func() error{
-		"list":    func() error { return e.run(NewCmdList(e.f, func(context.Context, *ListOptions) error { called = true; return nil }), "x") },
-		"current": func() error { return e.run(NewCmdCurrent(e.f, func(context.Context, *CurrentOptions) error { called = true; return nil }), "x") },
-		"status":  func() error { return e.run(NewCmdStatus(e.f, func(context.Context, *StatusOptions) error { called = true; return nil }), "x") },
-		"token":   func() error { return e.run(NewCmdToken(e.f, func(context.Context, *TokenOptions) error { called = true; return nil }), "x") },
-		"clean":   func() error { return e.run(NewCmdClean(e.f, func(context.Context, *CleanOptions) error { called = true; return nil }), "x") },
+	build := map[string]func() *cobra.Command{
+		"list": func() *cobra.Command {
+			return NewCmdList(e.f, func(context.Context, *ListOptions) error { called = true; return nil })
+		},
+		"current": func() *cobra.Command {
+			return NewCmdCurrent(e.f, func(context.Context, *CurrentOptions) error { called = true; return nil })
+		},
+		"status": func() *cobra.Command {
+			return NewCmdStatus(e.f, func(context.Context, *StatusOptions) error { called = true; return nil })
+		},
+		"token": func() *cobra.Command {
+			return NewCmdToken(e.f, func(context.Context, *TokenOptions) error { called = true; return nil })
+		},
+		"clean": func() *cobra.Command {
+			return NewCmdClean(e.f, func(context.Context, *CleanOptions) error { called = true; return nil })
+		},
 	}
-	for name, run := range cmds {
-		if err := run(); err == nil {
-			t.Errorf("%s accepted an argument", name)
-		}
-	}
-	if called {
-		t.Error("runF called")
-	}
-	// Without arguments they all reach runF.
-	for name, run := range map[string]func() error{
-		"list":    func() error { return e.run(NewCmdList(e.f, func(context.Context, *ListOptions) error { called = true; return nil })) },
-		"current": func() error { return e.run(NewCmdCurrent(e.f, func(context.Context, *CurrentOptions) error { called = true; return nil })) },
-		"status":  func() error { return e.run(NewCmdStatus(e.f, func(context.Context, *StatusOptions) error { called = true; return nil })) },
-		"token":   func() error { return e.run(NewCmdToken(e.f, func(context.Context, *TokenOptions) error { called = true; return nil })) },
-	} {
+	for name, newCmd := range build {
 		called = false
-		if err := run(); err != nil || !called {
-			t.Errorf("%s: %v, runF called: %v", name, err, called)
+		if err := e.run(newCmd(), "x"); err == nil || called {
+			t.Errorf("%s x: error %v, runF called: %v", name, err, called)
+		}
+		if err := e.run(newCmd()); err != nil || !called {
+			t.Errorf("%s: error %v, runF called: %v", name, err, called)
 		}
 	}
 }

@@ -43,6 +43,8 @@ func newTestEnv(t *testing.T, tty bool) *testEnv {
 	t.Helper()
 	// iostreams.CanPrompt reads the process environment; keep a developer's setting out of tests.
 	t.Setenv("MATTERCTL_NO_PROMPT", "")
+	// A safety net: a test that loses its config path must not touch the real config file.
+	t.Setenv("MATTERCTL_CONFIG", filepath.Join(t.TempDir(), "default-config.json"))
 	ios, in, out, errOut := iostreams.Test()
 	ios.SetTTY(tty)
 	e := &testEnv{
@@ -258,12 +260,14 @@ func (p *fakePrompter) Confirm(title string, _ bool) (bool, error) {
 // Server fixtures.
 
 const (
-	serverURL    = "https://mm.example.com"
-	pingPath     = "/api/v4/system/ping"
-	loginPath    = "/api/v4/users/login"
-	mePath       = "/api/v4/users/me"
-	serverVer    = "10.5.0.12345"
-	testPassword = "pa55-w0rd-SECRET"
+	serverURL = "https://mm.example.com"
+	pingPath  = "/api/v4/system/ping"
+	loginPath = "/api/v4/users/login"
+	mePath    = "/api/v4/users/me"
+	// serverVerHeader is what Mattermost sends as X-Version-Id; serverVer is what matterctl shows.
+	serverVerHeader = "10.5.0.12345.3f2a9c0d.false"
+	serverVer       = "10.5.0"
+	testPassword    = "pa55-w0rd-SECRET"
 )
 
 func testUser(username string) *model.User {
@@ -272,7 +276,7 @@ func testUser(username string) *model.User {
 
 func stubPing(reg *httpstub.Registry) {
 	reg.Register(httpstub.REST("GET", pingPath),
-		httpstub.WithHeader(httpstub.JSONResponse(200, map[string]string{"status": "OK"}), model.HeaderVersionId, serverVer))
+		httpstub.WithHeader(httpstub.JSONResponse(200, map[string]string{"status": "OK"}), model.HeaderVersionId, serverVerHeader))
 }
 
 // stubLogin expects POST /users/login with these credentials (mfa "" for none) and answers
@@ -315,7 +319,7 @@ func stubMe(reg *httpstub.Registry, token string, resp httpstub.Responder) {
 }
 
 func meOK(username string) httpstub.Responder {
-	return httpstub.WithHeader(httpstub.JSONResponse(200, testUser(username)), model.HeaderVersionId, serverVer)
+	return httpstub.WithHeader(httpstub.JSONResponse(200, testUser(username)), model.HeaderVersionId, serverVerHeader)
 }
 
 func tokenRejected() httpstub.Responder {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -242,6 +243,12 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	}
 
 	insecure, caFile := f.Globals.InsecureSkipVerify, f.Globals.CAFile
+	if caFile != "" {
+		// The profile is used from any directory later: a relative path would stop resolving.
+		if abs, err := filepath.Abs(caFile); err == nil {
+			caFile = abs
+		}
+	}
 	c, err := clientFor(f, serverURL, sec.Token, insecure, caFile)
 	if err != nil {
 		return err

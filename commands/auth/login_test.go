@@ -3,11 +3,13 @@ package auth
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/config"
 	"github.com/matterctl/matterctl/internal/httpstub"
@@ -87,8 +89,8 @@ func TestLoginRun(t *testing.T) {
 			secrets:     []string{testPassword, sessionToken},
 		},
 		{
-			name:  "hidden --password works with a warning",
-			args:  []string{serverURL, "-n", "prod", "-u", "admin", "--password", testPassword},
+			name: "hidden --password works with a warning",
+			args: []string{serverURL, "-n", "prod", "-u", "admin", "--password", testPassword},
 			stubs: func(t *testing.T, reg *httpstub.Registry) {
 				stubPing(reg)
 				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
@@ -174,7 +176,30 @@ func TestLoginRun(t *testing.T) {
 				reg.Register(httpstub.REST("GET", pingPath), httpstub.StatusStringResponse(404, "<html><body>404 page not found</body></html>"))
 			},
 			wantExit: cmdutil.ExitError,
-			wantErr:  serverURL,
+			wantErr:  "https://mm.example.com does not look like a Mattermost server: GET /api/v4/system/ping answered HTTP 404",
+			secrets:  []string{testPassword},
+		},
+		{
+			name:  "not a Mattermost server, a web page for every path",
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin"},
+			stdin: testPassword,
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", pingPath), httpstub.StatusStringResponse(200, "<!doctype html><html>app</html>"))
+			},
+			wantExit: cmdutil.ExitError,
+			wantErr:  "https://mm.example.com does not look like a Mattermost server: GET /api/v4/system/ping did not answer with Mattermost's JSON",
+			secrets:  []string{testPassword},
+		},
+		{
+			// *model.Client4.GetPing panics on such an answer; the login must fail cleanly.
+			name:  "not a Mattermost server, JSON without a status",
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin"},
+			stdin: testPassword,
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", pingPath), httpstub.JSONResponse(200, map[string]any{"ok": true}))
+			},
+			wantExit: cmdutil.ExitError,
+			wantErr:  "https://mm.example.com does not look like a Mattermost server",
 			secrets:  []string{testPassword},
 		},
 		{
@@ -260,6 +285,14 @@ func TestLoginRun(t *testing.T) {
 			stdin:    patToken,
 			wantExit: cmdutil.ExitUsage,
 			wantErr:  "provide the server URL argument",
+			secrets:  []string{patToken},
+		},
+		{
+			name:     "a URL that is not http(s) is a usage error",
+			args:     []string{"ftp://mm.example.com", "--token-stdin"},
+			stdin:    patToken,
+			wantExit: cmdutil.ExitUsage,
+			wantErr:  "the scheme must be http or https",
 			secrets:  []string{patToken},
 		},
 		{
@@ -551,5 +584,34 @@ func TestLoginRequests(t *testing.T) {
 		if h := r.Header.Get("Authorization"); h != "" {
 			t.Errorf("%s %s sent Authorization %q", r.Method, r.URL.Path, h)
 		}
+	}
+}
+
+// TestLoginStoresTLSOptions checks that --insecure-skip-verify and --ca-file reach the client and
+// the profile, the CA file as an absolute path: the profile is used from other directories.
+func TestLoginStoresTLSOptions(t *testing.T) {
+	e := newTestEnv(t, false)
+	e.f.Globals.InsecureSkipVerify = true
+	e.f.Globals.CAFile = "ca.pem"
+	wantCA, err := filepath.Abs("ca.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	newClient := e.f.NewClient
+	e.f.NewClient = func(opts client.Options) (client.Client, error) {
+		if opts.CAFile != wantCA || !opts.InsecureSkipVerify || opts.UserAgent != "matterctl/1.2.3" {
+			t.Errorf("client options %+v", opts)
+		}
+		return newClient(opts)
+	}
+	stubPing(e.reg)
+	stubLogin(t, e.reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+	e.in.WriteString(testPassword)
+	if err := e.run(NewCmdLogin(e.f, nil), serverURL, "-n", "prod", "-u", "admin", "--password-stdin"); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := e.load().Get("prod")
+	if p == nil || p.CAFile != wantCA || !p.InsecureSkipVerify {
+		t.Errorf("profile %+v", p)
 	}
 }

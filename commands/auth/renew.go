@@ -90,6 +90,16 @@ func renewRun(ctx context.Context, opts *RenewOptions) error {
 	if !ok {
 		return &cmdutil.NotFoundError{Kind: "profile", Name: name}
 	}
+	// A secret of the wrong kind would otherwise be ignored in favour of a prompt or a
+	// missing-flag error that does not mention it.
+	tokenGiven := opts.AccessToken != "" || opts.AccessTokenFile != "" || opts.TokenStdin
+	passwordGiven := opts.Password != "" || opts.PasswordFile != "" || opts.PasswordStdin
+	if prof.AuthMethod == config.MethodToken && (passwordGiven || opts.MFAToken != "") {
+		return cmdutil.FlagErrorf("profile %q uses a personal access token: renew it with --access-token-file or --token-stdin (or replace it with `matterctl auth login`)", name)
+	}
+	if prof.AuthMethod != config.MethodToken && tokenGiven {
+		return cmdutil.FlagErrorf("profile %q logs in with a password: renew it with --password-file or --password-stdin (or replace it with `matterctl auth login`)", name)
+	}
 	if opts.Password != "" || opts.AccessToken != "" {
 		p.Warnf("secrets on the command line are exposed in the process list and shell history")
 	}

@@ -184,7 +184,7 @@ func checkCredentials(ctx context.Context, f *cmdutil.Factory, c *cmdutil.Creden
 		return v
 	}
 	if c.SocketPath != "" {
-		_, resp, err := cl.GetPing(ctx)
+		resp, err := client.Ping(ctx, cl)
 		if err != nil {
 			v.Error = err.Error()
 			return v

@@ -41,13 +41,24 @@ type verified struct {
 
 // pingServer checks that url is a reachable Mattermost server before credentials are sent.
 func pingServer(ctx context.Context, c client.Client, serverURL string) error {
-	if _, _, err := c.GetPing(ctx); err != nil {
-		if s := client.StatusOf(err); s != 0 {
-			return fmt.Errorf("%s does not look like a Mattermost server: GET /api/v4/system/ping answered HTTP %d", serverURL, s)
-		}
-		return fmt.Errorf("cannot reach %s: %w", serverURL, err)
+	resp, err := client.Ping(ctx, c)
+	if err == nil {
+		return nil
 	}
-	return nil
+	status := client.StatusOf(err)
+	if status == 0 && resp != nil {
+		// An answer whose body is not Mattermost's JSON: the server was reached all the same.
+		status = resp.StatusCode
+	}
+	switch {
+	case errors.Is(err, client.ErrNotMattermost), status >= 200 && status < 300:
+		return fmt.Errorf("%s does not look like a Mattermost server: %w", serverURL, client.ErrNotMattermost)
+	case status >= 500:
+		return fmt.Errorf("%s is not available: GET /api/v4/system/ping answered HTTP %d", serverURL, status)
+	case status != 0:
+		return fmt.Errorf("%s does not look like a Mattermost server: GET /api/v4/system/ping answered HTTP %d", serverURL, status)
+	}
+	return fmt.Errorf("cannot reach %s: %w", serverURL, err)
 }
 
 // verifyLogin authenticates against the server and returns the session token to store.

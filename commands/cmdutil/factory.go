@@ -58,6 +58,7 @@ type Factory struct {
 
 // New returns the production Factory.
 func New(ios *iostreams.IOStreams, info build.Info, getenv func(string) string) *Factory {
+	ios.SetNeverPrompt(getenv("MATTERCTL_NO_PROMPT") != "")
 	f := &Factory{
 		IOStreams: ios,
 		Globals:   &GlobalOptions{Timeout: 30 * time.Second},

@@ -51,8 +51,8 @@ profiles, environment credentials for scripts, stable exit codes, and JSON outpu
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 
 	pf := cmd.PersistentFlags()
-	pf.StringVar(&g.Server, "server", "", "Use the stored profile `NAME` for this call (the config file is not changed)")
-	pf.StringVar(&g.ConfigPath, "config", "", "Credentials file `path` (default $MATTERCTL_CONFIG or $XDG_CONFIG_HOME/matterctl/config.json)")
+	pf.StringVar(&g.Server, "server", g.Server, "Use the stored profile `NAME` for this call (the config file is not changed)")
+	pf.StringVar(&g.ConfigPath, "config", g.ConfigPath, "Credentials file `path` (default $MATTERCTL_CONFIG or $XDG_CONFIG_HOME/matterctl/config.json)")
 	pf.BoolVar(&g.JSON, "json", false, "Print results as JSON (same as --format json)")
 	pf.StringVar(&g.Format, "format", "", "Output format: table, plain, json or jsonl (default table on a terminal, plain otherwise)")
 	pf.StringVar(&g.JQ, "jq", "", "Filter JSON output with a jq `expression` (strings print raw)")

@@ -104,7 +104,7 @@ func probeServer(ctx context.Context, opts *Options) *ServerInfo {
 	}
 	ctx, cancel := context.WithTimeout(ctx, serverProbeTimeout)
 	defer cancel()
-	_, resp, err := c.GetPing(ctx)
+	resp, err := client.Ping(ctx, c)
 	if err != nil {
 		info.Error = err.Error()
 		return info

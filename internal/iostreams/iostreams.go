@@ -20,6 +20,8 @@ type IOStreams struct {
 	stdoutTTY bool
 	stderrTTY bool
 	noColor   bool
+	// neverPrompt is set by MATTERCTL_NO_PROMPT.
+	neverPrompt bool
 	// termWidth is the stdout terminal width, 0 when unknown.
 	termWidth int
 	// inFd is the file descriptor of In when it is a terminal, for masked reads.
@@ -72,11 +74,11 @@ func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 // CanPrompt reports whether interactive prompts may be shown: stdin and stdout are both
 // terminals and prompting was not disabled.
 func (s *IOStreams) CanPrompt() bool {
-	if os.Getenv("MATTERCTL_NO_PROMPT") != "" {
-		return false
-	}
-	return s.stdinTTY && s.stdoutTTY
+	return s.stdinTTY && s.stdoutTTY && !s.neverPrompt
 }
+
+// SetNeverPrompt disables prompts even at a terminal (MATTERCTL_NO_PROMPT).
+func (s *IOStreams) SetNeverPrompt(v bool) { s.neverPrompt = v }
 
 // SetNoColor turns colour off (--no-color).
 func (s *IOStreams) SetNoColor(v bool) { s.noColor = s.noColor || v }

@@ -1,0 +1,520 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/internal/build"
+	"github.com/matterctl/matterctl/internal/httpstub"
+	"github.com/matterctl/matterctl/internal/iostreams"
+)
+
+const (
+	serverURL = "https://mm.example.com"
+	apiToken  = "api-TOKEN-42"
+)
+
+type testEnv struct {
+	t      *testing.T
+	f      *cmdutil.Factory
+	reg    *httpstub.Registry
+	in     *bytes.Buffer
+	out    *bytes.Buffer
+	errOut *bytes.Buffer
+	env    map[string]string
+	dir    string
+}
+
+// newTestEnv builds a Factory on buffers whose HTTP requests the stub registry answers, with
+// environment credentials for serverURL and apiToken.
+func newTestEnv(t *testing.T, tty bool) *testEnv {
+	t.Helper()
+	// A safety net: a test that loses its config path must not touch the real config file.
+	t.Setenv("MATTERCTL_CONFIG", filepath.Join(t.TempDir(), "default-config.json"))
+	ios, in, out, errOut := iostreams.Test()
+	ios.SetTTY(tty)
+	e := &testEnv{
+		t: t, reg: httpstub.New(t), in: in, out: out, errOut: errOut, dir: t.TempDir(),
+		env: map[string]string{"MATTERCTL_URL": serverURL, "MATTERCTL_TOKEN": apiToken},
+	}
+	f := cmdutil.New(ios, build.Info{Version: "1.2.3"}, func(k string) string { return e.env[k] })
+	f.Globals.ConfigPath = filepath.Join(e.dir, "config.json")
+	f.NewClient = func(opts client.Options) (client.Client, error) {
+		return e.reg.Client4(opts.BaseURL(), opts.Token), nil
+	}
+	f.HTTPClient = func() (*http.Client, client.Options, error) {
+		creds, err := f.Credentials()
+		if err != nil {
+			return nil, client.Options{}, err
+		}
+		opts, err := f.ClientOptions(creds)
+		return e.reg.Client(), opts, err
+	}
+	e.f = f
+	return e
+}
+
+func (e *testEnv) run(cmd *cobra.Command, args ...string) error {
+	e.t.Helper()
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Discard)
+	cmd.SetErr(io.Discard)
+	return cmd.ExecuteContext(context.Background())
+}
+
+func wantExit(t *testing.T, err error, code int) {
+	t.Helper()
+	if got := cmdutil.ExitCode(err); got != code {
+		t.Fatalf("exit code %d, want %d (error: %v)", got, code, err)
+	}
+}
+
+// Flag tier.
+
+func TestAPIFlags(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		want    Options // only the flag fields are compared
+		wantErr string
+	}{
+		{name: "path only", args: []string{"/users/me"}, want: Options{Method: "GET", Path: "/users/me"}},
+		{name: "method argument", args: []string{"delete", "/posts/p1"}, want: Options{Method: "DELETE", Path: "/posts/p1"}},
+		{name: "--method", args: []string{"-X", "put", "/users/u1/active", "-F", "active=false"}, want: Options{Method: "PUT", Path: "/users/u1/active", TypedFields: []string{"active=false"}}},
+		{name: "fields default to POST", args: []string{"/users/usernames", "-f", "a=b"}, want: Options{Method: "POST", Path: "/users/usernames", RawFields: []string{"a=b"}}},
+		{name: "typed fields default to POST", args: []string{"/posts", "-F", "n=1", "--field", "m=2"}, want: Options{Method: "POST", Path: "/posts", TypedFields: []string{"n=1", "m=2"}}},
+		{name: "input defaults to POST", args: []string{"/users/usernames", "--input", "-"}, want: Options{Method: "POST", Path: "/users/usernames", Input: "-"}},
+		{name: "GET with fields", args: []string{"GET", "/users", "-f", "in_team=t1", "--raw-field", "x=y"}, want: Options{Method: "GET", Path: "/users", RawFields: []string{"in_team=t1", "x=y"}}},
+		{name: "GET with input and fields", args: []string{"-X", "GET", "/users", "--input", "q.json", "-f", "page=0"}, want: Options{Method: "GET", Path: "/users", Input: "q.json", RawFields: []string{"page=0"}}},
+		{
+			name: "headers, include, paginate",
+			args: []string{"/users", "-H", "X-A: 1", "--header", "X-B:2", "-i", "--paginate"},
+			want: Options{Method: "GET", Path: "/users", Headers: []string{"X-A: 1", "X-B:2"}, Include: true, Paginate: true},
+		},
+
+		{name: "method twice", args: []string{"POST", "/users", "--method", "PUT"}, wantErr: "either as an argument or with --method, not both"},
+		{name: "method twice, same", args: []string{"GET", "/users", "-X", "GET"}, wantErr: "not both"},
+		{name: "unknown method", args: []string{"FETCH", "/users"}, wantErr: `unknown HTTP method "FETCH"`},
+		{name: "unknown --method", args: []string{"-X", "TRACE", "/users"}, wantErr: `unknown HTTP method "TRACE"`},
+		{name: "--paginate with POST", args: []string{"POST", "/users/search", "--paginate"}, wantErr: "--paginate works with GET requests only"},
+		{name: "--paginate with -X POST", args: []string{"-X", "POST", "/users", "--paginate"}, wantErr: "--paginate works with GET requests only"},
+		{name: "--paginate with --input", args: []string{"/users", "--paginate", "--input", "-"}, wantErr: "--paginate cannot send a request body"},
+		{name: "--input with fields", args: []string{"/users", "--input", "-", "-f", "a=b"}, wantErr: "--input cannot be combined with -f/-F"},
+		{name: "--input with fields, PUT", args: []string{"PUT", "/users", "--input", "-", "-F", "a=1"}, wantErr: "--input cannot be combined with -f/-F"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t, false)
+			var got *Options
+			err := e.run(NewCmdAPI(e.f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.args...)
+			if tt.wantErr != "" {
+				var fe *cmdutil.FlagError
+				if !errors.As(err, &fe) || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+					t.Fatalf("want a usage error, got %T %v", err, err)
+				}
+				if !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("error %q does not contain %q", err, tt.wantErr)
+				}
+				if got != nil {
+					t.Error("runF called")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Method != tt.want.Method || got.Path != tt.want.Path || got.Input != tt.want.Input ||
+				got.Include != tt.want.Include || got.Paginate != tt.want.Paginate ||
+				strings.Join(got.RawFields, "|") != strings.Join(tt.want.RawFields, "|") ||
+				strings.Join(got.TypedFields, "|") != strings.Join(tt.want.TypedFields, "|") ||
+				strings.Join(got.Headers, "|") != strings.Join(tt.want.Headers, "|") {
+				t.Errorf("options\n got %+v\nwant %+v", *got, tt.want)
+			}
+			if got.IO != e.f.IOStreams || got.HTTPClient == nil || got.Printer == nil {
+				t.Error("the dependencies are not injected")
+			}
+		})
+	}
+}
+
+func TestAPIArgCount(t *testing.T) {
+	e := newTestEnv(t, false)
+	for _, args := range [][]string{nil, {"GET", "/a", "/b"}} {
+		if err := e.run(NewCmdAPI(e.f, func(context.Context, *Options) error { return nil }), args...); err == nil {
+			t.Errorf("%q accepted", args)
+		}
+	}
+}
+
+// Run tier.
+
+// bearer checks the Authorization header of every stubbed request.
+func bearer(t *testing.T, next httpstub.Responder) httpstub.Responder {
+	return httpstub.Inspect(func(req *http.Request, _ []byte) {
+		if got := req.Header.Get("Authorization"); got != "Bearer "+apiToken {
+			t.Errorf("%s %s: Authorization %q", req.Method, req.URL.Path, got)
+		}
+	}, next)
+}
+
+func TestAPIRun(t *testing.T) {
+	me := `{"id":"u1","username":"admin","roles":"system_admin system_user"}`
+	tests := []struct {
+		name     string
+		tty      bool
+		jq       string
+		args     []string // $DIR is replaced by the test directory
+		stdin    string
+		files    map[string]string
+		stubs    func(t *testing.T, reg *httpstub.Registry)
+		wantExit int
+		wantErr  string
+		wantOut  string
+	}{
+		{
+			name: "GET prints the body as received",
+			args: []string{"/users/me"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", "/api/v4/users/me"), bearer(t, httpstub.JSONResponse(200, json.RawMessage(me))))
+			},
+			wantOut: me + "\n",
+		},
+		{
+			name: "GET at a terminal is indented",
+			tty:  true,
+			args: []string{"users/me"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", "/api/v4/users/me"), bearer(t, httpstub.JSONResponse(200, json.RawMessage(me))))
+			},
+			wantOut: "{\n  \"id\": \"u1\",\n  \"username\": \"admin\",\n  \"roles\": \"system_admin system_user\"\n}\n",
+		},
+		{
+			name: "a leading /api/v4 is accepted",
+			args: []string{"/api/v4/users/me"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", "/api/v4/users/me"), bearer(t, httpstub.JSONResponse(200, json.RawMessage(me))))
+			},
+			wantOut: me + "\n",
+		},
+		{
+			name: "--jq",
+			jq:   ".username",
+			args: []string{"/users/me"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", "/api/v4/users/me"), bearer(t, httpstub.JSONResponse(200, json.RawMessage(me))))
+			},
+			wantOut: "admin\n",
+		},
+		{
+			name: "GET fields become query parameters",
+			args: []string{"GET", "/users", "-f", "in_team=t 1", "-F", "per_page=10", "-F", "active=true", "-F", "x=null", "-f", "ids[]=a", "-f", "ids[]=b"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", "/api/v4/users"), bearer(t, httpstub.Inspect(func(req *http.Request, body []byte) {
+					want := url.Values{"in_team": {"t 1"}, "per_page": {"10"}, "active": {"true"}, "x": {""}, "ids": {"a", "b"}}
+					if got := req.URL.RawQuery; got != want.Encode() {
+						t.Errorf("query %q, want %q", got, want.Encode())
+					}
+					if len(body) != 0 {
+						t.Errorf("a GET sent a body: %s", body)
+					}
+				}, httpstub.JSONResponse(200, []string{}))))
+			},
+			wantOut: "[]\n",
+		},
+		{
+			name:  "POST typed fields make a JSON body",
+			args:  []string{"POST", "/posts", "-F", "is_pinned=true", "-F", "hidden=false", "-F", "count=3", "-F", "ratio=1.5", "-F", "root_id=null", "-F", "message=@$DIR/msg.txt", "-f", "channel_id=c1", "-f", "literal=true", "-F", "tags[]=x", "-F", "tags[]=2"},
+			files: map[string]string{"msg.txt": "hello\nworld\n"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("POST", "/api/v4/posts"), bearer(t, httpstub.Inspect(func(req *http.Request, body []byte) {
+					if ct := req.Header.Get("Content-Type"); ct != "application/json" {
+						t.Errorf("Content-Type %q", ct)
+					}
+					var got map[string]any
+					if err := json.Unmarshal(body, &got); err != nil {
+						t.Fatalf("body %s: %v", body, err)
+					}
+					want := map[string]any{
+						"is_pinned": true, "hidden": false, "count": 3.0, "ratio": 1.5, "root_id": nil,
+						"message": "hello\nworld", "channel_id": "c1", "literal": "true", "tags": []any{"x", 2.0},
+					}
+					if fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Errorf("body\n got %v\nwant %v", got, want)
+					}
+					if _, ok := got["root_id"]; !ok {
+						t.Error("null field missing from the body")
+					}
+				}, httpstub.JSONResponse(201, map[string]string{"id": "p1"}))))
+			},
+			wantOut: `{"id":"p1"}` + "\n",
+		},
+		{
+			name:  "typed field from standard input",
+			args:  []string{"PUT", "/users/u1/patch", "-F", "position=@-"},
+			stdin: "Chief\n",
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("PUT", "/api/v4/users/u1/patch"), httpstub.Inspect(func(_ *http.Request, body []byte) {
+					if string(body) != `{"position":"Chief"}` {
+						t.Errorf("body %s", body)
+					}
+				}, httpstub.JSONResponse(200, json.RawMessage(me))))
+			},
+			wantOut: me + "\n",
+		},
+		{
+			name:  "--input - sends standard input as the body",
+			args:  []string{"/users/usernames", "--input", "-"},
+			stdin: `["admin","bob"]`,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("POST", "/api/v4/users/usernames"), bearer(t, httpstub.Inspect(func(req *http.Request, body []byte) {
+					if string(body) != `["admin","bob"]` || req.Header.Get("Content-Type") != "application/json" {
+						t.Errorf("body %s, Content-Type %q", body, req.Header.Get("Content-Type"))
+					}
+				}, httpstub.JSONResponse(200, json.RawMessage(`[{"id":"u1"},{"id":"u2"}]`)))))
+			},
+			wantOut: `[{"id":"u1"},{"id":"u2"}]` + "\n",
+		},
+		{
+			name: "-H headers pass, Authorization carries the token",
+			args: []string{"/users/me", "-H", "X-Requested-With: XMLHttpRequest", "-H", "Accept:application/json", "-H", "Authorization: Bearer other"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", "/api/v4/users/me"), bearer(t, httpstub.Inspect(func(req *http.Request, _ []byte) {
+					if req.Header.Get("X-Requested-With") != "XMLHttpRequest" || req.Header.Get("Accept") != "application/json" {
+						t.Errorf("headers %v", req.Header)
+					}
+				}, httpstub.JSONResponse(200, json.RawMessage(me)))))
+			},
+			wantOut: me + "\n",
+		},
+		{
+			name: "-i prints the status line and headers first",
+			args: []string{"-i", "/system/ping"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", "/api/v4/system/ping"),
+					bearer(t, httpstub.WithHeader(httpstub.JSONResponse(200, json.RawMessage(`{"status":"OK"}`)), "X-Version-Id", "10.5.0")))
+			},
+			wantOut: "HTTP/1.1 200 OK\nContent-Length: 15\nContent-Type: application/json\nX-Version-Id: 10.5.0\n\n{\"status\":\"OK\"}\n",
+		},
+		{
+			name: "404: body on stdout, exit 5",
+			args: []string{"/users/nope"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", "/api/v4/users/nope"), bearer(t, httpstub.AppErrorResponse(404, "app.user.missing_account.const", "Unable to find the user.")))
+			},
+			wantExit: cmdutil.ExitNotFound,
+			wantErr:  "Unable to find the user. (HTTP 404) [request req-404]",
+			wantOut:  `{"detailed_error":"","id":"app.user.missing_account.const","message":"Unable to find the user.","request_id":"req-404","status_code":404}` + "\n",
+		},
+		{
+			name: "-i with 403: headers and body on stdout, exit 4",
+			args: []string{"-i", "DELETE", "/users/u1"},
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("DELETE", "/api/v4/users/u1"), httpstub.StatusStringResponse(403, "forbidden"))
+			},
+			wantExit: cmdutil.ExitAuth,
+			wantErr:  "Forbidden (HTTP 403)",
+			wantOut:  "HTTP/1.1 403 Forbidden\nContent-Length: 9\nContent-Type: text/plain; charset=utf-8\n\nforbidden\n",
+		},
+		{
+			name: "a non-JSON body is printed unchanged",
+			args: []string{"/system/notices"},
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", "/api/v4/system/notices"), httpstub.StatusStringResponse(200, "plain text"))
+			},
+			wantOut: "plain text",
+		},
+		{
+			name: "network failure",
+			args: []string{"/users/me"},
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				reg.Register(httpstub.REST("GET", "/api/v4/users/me"), httpstub.ErrorResponder(syscall.ECONNREFUSED))
+			},
+			wantExit: cmdutil.ExitError,
+			wantErr:  "connection refused",
+		},
+		{name: "a full URL is a usage error", args: []string{"https://evil.example.com/api/v4/users"}, wantExit: cmdutil.ExitUsage, wantErr: "not a full URL"},
+		{name: "a bad field is a usage error", args: []string{"/users", "-f", "novalue"}, wantExit: cmdutil.ExitUsage, wantErr: `invalid field "novalue"`},
+		{name: "a bad header is a usage error", args: []string{"/users", "-H", "NoColon"}, wantExit: cmdutil.ExitUsage, wantErr: `invalid header "NoColon"`},
+		{name: "a missing @file", args: []string{"/posts", "-F", "message=@$DIR/none.txt"}, wantExit: cmdutil.ExitError, wantErr: "none.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t, tt.tty)
+			e.f.Globals.JQ = tt.jq
+			e.in.WriteString(tt.stdin)
+			for name, content := range tt.files {
+				if err := os.WriteFile(filepath.Join(e.dir, name), []byte(content), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if tt.stubs != nil {
+				tt.stubs(t, e.reg)
+			}
+			args := make([]string, len(tt.args))
+			for i, a := range tt.args {
+				args[i] = strings.ReplaceAll(a, "$DIR", e.dir)
+			}
+			err := e.run(NewCmdAPI(e.f, nil), args...)
+			wantExit(t, err, tt.wantExit)
+			if tt.wantErr != "" && !strings.Contains(cmdutil.ErrorMessage(err), tt.wantErr) {
+				t.Errorf("error message %q does not contain %q", cmdutil.ErrorMessage(err), tt.wantErr)
+			}
+			if e.out.String() != tt.wantOut {
+				t.Errorf("stdout\n%q\nwant\n%q", e.out.String(), tt.wantOut)
+			}
+			if e.errOut.Len() != 0 {
+				t.Errorf("stderr %q", e.errOut.String())
+			}
+			if tt.stubs == nil && len(e.reg.Requests()) != 0 {
+				t.Errorf("requests were made: %+v", e.reg.Requests())
+			}
+			if strings.Contains(e.out.String(), apiToken) || strings.Contains(cmdutil.ErrorMessage(err), apiToken) {
+				t.Error("the token was printed")
+			}
+		})
+	}
+}
+
+func TestAPIWithoutCredentials(t *testing.T) {
+	e := newTestEnv(t, false)
+	e.env = map[string]string{}
+	wantExit(t, e.run(NewCmdAPI(e.f, nil), "/users/me"), cmdutil.ExitAuth)
+	if len(e.reg.Requests()) != 0 || e.out.Len() != 0 {
+		t.Error("a request was made or something printed")
+	}
+}
+
+// stubPages answers GET /api/v4/users?page=N with sizes[N] users; pages past the end (which
+// the prefetching iterator may or may not request) answer an empty list.
+func stubPages(t *testing.T, reg *httpstub.Registry, sizes ...int) {
+	n := 0
+	for page, size := range sizes {
+		items := make([]map[string]string, size)
+		for i := range items {
+			items[i] = map[string]string{"id": fmt.Sprintf("u%03d", n)}
+			n++
+		}
+		reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {strconv.Itoa(page)}, "per_page": {"200"}}),
+			bearer(t, httpstub.JSONResponse(200, items)))
+	}
+	reg.Register(httpstub.MatcherFunc("GET /api/v4/users past the last page", func(req *http.Request) bool {
+		p, err := strconv.Atoi(req.URL.Query().Get("page"))
+		return req.URL.Path == "/api/v4/users" && err == nil && p >= len(sizes)
+	}), httpstub.JSONResponse(200, []string{}), httpstub.AnyTimes())
+}
+
+func TestAPIPaginate(t *testing.T) {
+	for _, tty := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tty=%v", tty), func(t *testing.T) {
+			e := newTestEnv(t, tty)
+			stubPages(t, e.reg, 200, 200, 50)
+			if err := e.run(NewCmdAPI(e.f, nil), "/users", "--paginate"); err != nil {
+				t.Fatal(err)
+			}
+			var items []map[string]string
+			if err := json.Unmarshal(e.out.Bytes(), &items); err != nil {
+				t.Fatalf("stdout is not one JSON array: %v\n%.300s", err, e.out.String())
+			}
+			if len(items) != 450 {
+				t.Fatalf("%d items, want 450", len(items))
+			}
+			for i, it := range items {
+				if it["id"] != fmt.Sprintf("u%03d", i) {
+					t.Fatalf("item %d is %v: pages out of order", i, it)
+				}
+			}
+		})
+	}
+}
+
+func TestAPIPaginateJQ(t *testing.T) {
+	e := newTestEnv(t, false)
+	e.f.Globals.JQ = "length"
+	stubPages(t, e.reg, 200, 200, 50)
+	if err := e.run(NewCmdAPI(e.f, nil), "/users", "--paginate"); err != nil {
+		t.Fatal(err)
+	}
+	if e.out.String() != "450\n" {
+		t.Errorf("stdout %q", e.out.String())
+	}
+}
+
+func TestAPIPaginateEmpty(t *testing.T) {
+	e := newTestEnv(t, false)
+	stubPages(t, e.reg, 0)
+	if err := e.run(NewCmdAPI(e.f, nil), "/users", "--paginate"); err != nil {
+		t.Fatal(err)
+	}
+	if e.out.String() != "[]\n" {
+		t.Errorf("stdout %q", e.out.String())
+	}
+}
+
+func TestAPIPaginateKeepsQueryAndPerPage(t *testing.T) {
+	e := newTestEnv(t, false)
+	for page, size := range []int{2, 1} {
+		items := make([]map[string]int, size)
+		e.reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {strconv.Itoa(page + 3)}, "per_page": {"2"}, "in_team": {"t1"}}),
+			httpstub.JSONResponse(200, items))
+	}
+	e.reg.Register(httpstub.MatcherFunc("later pages", func(req *http.Request) bool {
+		p, _ := strconv.Atoi(req.URL.Query().Get("page"))
+		return p > 4
+	}), httpstub.JSONResponse(200, []string{}), httpstub.AnyTimes())
+	if err := e.run(NewCmdAPI(e.f, nil), "GET", "/users", "--paginate", "-f", "in_team=t1", "-F", "per_page=2", "-F", "page=3"); err != nil {
+		t.Fatal(err)
+	}
+	var items []any
+	if err := json.Unmarshal(e.out.Bytes(), &items); err != nil || len(items) != 3 {
+		t.Errorf("stdout %q (%v)", e.out.String(), err)
+	}
+}
+
+func TestAPIPaginateFailureKeepsStdoutValid(t *testing.T) {
+	e := newTestEnv(t, false)
+	items := make([]map[string]int, 200)
+	e.reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {"0"}}), httpstub.JSONResponse(200, items))
+	e.reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {"1"}}),
+		httpstub.AppErrorResponse(403, "api.context.permissions.app_error", "You do not have the appropriate permissions."))
+	e.reg.Register(httpstub.MatcherFunc("later pages", func(req *http.Request) bool {
+		p, _ := strconv.Atoi(req.URL.Query().Get("page"))
+		return p > 1
+	}), httpstub.JSONResponse(200, items), httpstub.AnyTimes())
+	err := e.run(NewCmdAPI(e.f, nil), "/users", "--paginate")
+	wantExit(t, err, cmdutil.ExitAuth)
+	var got []any
+	if jerr := json.Unmarshal(e.out.Bytes(), &got); jerr != nil {
+		t.Fatalf("stdout is not valid JSON after a failed page: %v", jerr)
+	}
+	if len(got) != 200 {
+		t.Errorf("%d items before the failure, want 200", len(got))
+	}
+}
+
+func TestAPIPaginateNotAList(t *testing.T) {
+	e := newTestEnv(t, false)
+	e.reg.Register(httpstub.REST("GET", "/api/v4/users/me"), httpstub.JSONResponse(200, map[string]string{"id": "u1"}), httpstub.AnyTimes())
+	err := e.run(NewCmdAPI(e.f, nil), "/users/me", "--paginate")
+	if err == nil || !strings.Contains(err.Error(), "is not a JSON array") {
+		t.Fatalf("want a not-a-list error, got %v", err)
+	}
+	if e.out.String() != "[]\n" {
+		t.Errorf("stdout %q", e.out.String())
+	}
+}

@@ -1,0 +1,408 @@
+package auth
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/internal/config"
+	"github.com/matterctl/matterctl/internal/prompt"
+)
+
+var (
+	prodProfile = &config.Profile{Name: "prod", URL: serverURL, Username: "admin", UserID: "uid-admin", AuthMethod: config.MethodPassword, Token: "prod-TOKEN"}
+	devProfile  = &config.Profile{Name: "dev", URL: "https://dev.example.com", Username: "bob", UserID: "uid-bob", AuthMethod: config.MethodToken, Token: "dev-TOKEN"}
+)
+
+func TestListRun(t *testing.T) {
+	tests := []struct {
+		name       string
+		tty        bool
+		json       bool
+		profiles   bool
+		wantStdout string
+		wantStderr string
+	}{
+		{
+			name: "table at a terminal", tty: true, profiles: true,
+			wantStdout: "CURRENT  NAME  USERNAME  URL                      METHOD\n" +
+				"         dev   bob       https://dev.example.com  token\n" +
+				"*        prod  admin     https://mm.example.com   password\n",
+		},
+		{
+			name: "tab-separated in a pipe", profiles: true,
+			wantStdout: "\tdev\tbob\thttps://dev.example.com\ttoken\n" +
+				"*\tprod\tadmin\thttps://mm.example.com\tpassword\n",
+		},
+		{name: "empty in a pipe", wantStderr: "no profiles stored in $CONFIG; run `matterctl auth login`\n"},
+		{name: "empty at a terminal", tty: true, wantStderr: "no profiles stored in $CONFIG; run `matterctl auth login`\n"},
+		{name: "empty JSON", json: true, wantStdout: "[]\n"},
+		{name: "empty JSON at a terminal", tty: true, json: true, wantStdout: "[]\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t, tt.tty)
+			e.f.Globals.JSON = tt.json
+			if tt.profiles {
+				e.seed("prod", prodProfile, devProfile)
+			}
+			if err := e.run(NewCmdList(e.f, nil)); err != nil {
+				t.Fatal(err)
+			}
+			if got := normalizeSpaces(e.out.String()); got != normalizeSpaces(tt.wantStdout) {
+				t.Errorf("stdout\n%q\nwant\n%q", e.out.String(), tt.wantStdout)
+			}
+			if want := strings.ReplaceAll(tt.wantStderr, "$CONFIG", e.configPath); e.errOut.String() != want {
+				t.Errorf("stderr %q, want %q", e.errOut.String(), want)
+			}
+			e.assertNoSecrets(nil, prodProfile.Token, devProfile.Token)
+		})
+	}
+}
+
+// normalizeSpaces makes table assertions independent of trailing padding.
+func normalizeSpaces(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func TestListJSON(t *testing.T) {
+	for _, tty := range []bool{false, true} {
+		e := newTestEnv(t, tty)
+		e.f.Globals.JSON = true
+		e.seed("prod", prodProfile, devProfile)
+		if err := e.run(NewCmdList(e.f, nil)); err != nil {
+			t.Fatal(err)
+		}
+		var got []map[string]any
+		if err := json.Unmarshal(e.out.Bytes(), &got); err != nil {
+			t.Fatalf("not a JSON array: %v\n%s", err, e.out.String())
+		}
+		if len(got) != 2 || got[0]["name"] != "dev" || got[0]["current"] != false || got[1]["name"] != "prod" || got[1]["current"] != true ||
+			got[1]["method"] != "password" || got[1]["url"] != serverURL || got[1]["username"] != "admin" {
+			t.Errorf("JSON: %v", got)
+		}
+		for _, obj := range got {
+			if _, ok := obj["token"]; ok {
+				t.Errorf("a profile has a token key: %v", obj)
+			}
+		}
+		e.assertNoSecrets(nil, prodProfile.Token, devProfile.Token)
+		if e.errOut.Len() != 0 {
+			t.Errorf("stderr %q", e.errOut.String())
+		}
+	}
+}
+
+func TestListJQ(t *testing.T) {
+	e := newTestEnv(t, false)
+	e.f.Globals.JQ = `.[] | select(.current) | .name`
+	e.seed("prod", prodProfile, devProfile)
+	if err := e.run(NewCmdList(e.f, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if e.out.String() != "prod\n" {
+		t.Errorf("stdout %q", e.out.String())
+	}
+}
+
+func TestListCorruptConfig(t *testing.T) {
+	e := newTestEnv(t, false)
+	e.writeFile("config.json", `{"profiles": [`)
+	err := e.run(NewCmdList(e.f, nil))
+	if err == nil || !strings.Contains(err.Error(), "is not valid JSON") {
+		t.Fatalf("want a corrupt-file error, got %v", err)
+	}
+}
+
+func TestCurrentRun(t *testing.T) {
+	tests := []struct {
+		name       string
+		tty        bool
+		json       bool
+		server     string
+		env        map[string]string
+		profiles   bool
+		wantExit   int
+		wantErr    string
+		wantStdout string
+		wantJSON   map[string]any
+	}{
+		{
+			name: "current profile", profiles: true,
+			wantStdout: "prod\thttps://mm.example.com\tadmin\tpassword\tcurrent profile\n",
+		},
+		{
+			name: "current profile at a terminal", tty: true, profiles: true,
+			wantStdout: "NAME      prod\nURL       https://mm.example.com\nUSERNAME  admin\nMETHOD    password\nSOURCE    current profile\n",
+		},
+		{
+			name: "--server", profiles: true, server: "dev",
+			wantStdout: "dev\thttps://dev.example.com\tbob\ttoken\t--server\n",
+		},
+		{
+			name: "MATTERCTL_SERVER", profiles: true, env: map[string]string{"MATTERCTL_SERVER": "dev"},
+			wantStdout: "dev\thttps://dev.example.com\tbob\ttoken\tMATTERCTL_SERVER\n",
+		},
+		{
+			name: "environment credentials beat the profile", profiles: true, json: true,
+			env:      map[string]string{"MATTERCTL_URL": "https://env.example.com/", "MATTERCTL_TOKEN": "env-TOKEN"},
+			wantJSON: map[string]any{"url": "https://env.example.com", "method": "token", "source": "MATTERCTL_URL/MATTERCTL_TOKEN"},
+		},
+		{
+			name: "--server beats the environment", profiles: true, json: true, server: "prod",
+			env:      map[string]string{"MATTERCTL_URL": "https://env.example.com/", "MATTERCTL_TOKEN": "env-TOKEN"},
+			wantJSON: map[string]any{"name": "prod", "url": serverURL, "username": "admin", "method": "password", "source": "--server"},
+		},
+		{name: "none", wantExit: cmdutil.ExitAuth, wantErr: "no credentials: run `matterctl auth login`"},
+		{name: "unknown --server", profiles: true, server: "nope", wantExit: cmdutil.ExitAuth, wantErr: `no profile named "nope" (from --server); profiles: dev, prod`},
+		{name: "half the environment", env: map[string]string{"MATTERCTL_URL": "https://env.example.com"}, wantExit: cmdutil.ExitAuth, wantErr: "MATTERCTL_TOKEN is not"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t, tt.tty)
+			e.f.Globals.JSON = tt.json
+			e.f.Globals.Server = tt.server
+			for k, v := range tt.env {
+				e.env[k] = v
+			}
+			if tt.profiles {
+				e.seed("prod", prodProfile, devProfile)
+			}
+			err := e.run(NewCmdCurrent(e.f, nil))
+			wantExit(t, err, tt.wantExit)
+			if tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error %q does not contain %q", err, tt.wantErr)
+			}
+			if tt.wantJSON != nil {
+				var got map[string]any
+				if err := json.Unmarshal(e.out.Bytes(), &got); err != nil {
+					t.Fatalf("stdout is not JSON: %v\n%s", err, e.out.String())
+				}
+				if len(got) != len(tt.wantJSON) {
+					t.Errorf("JSON %v, want %v", got, tt.wantJSON)
+				}
+				for k, v := range tt.wantJSON {
+					if got[k] != v {
+						t.Errorf("JSON %s = %v, want %v", k, got[k], v)
+					}
+				}
+			} else if normalizeSpaces(e.out.String()) != tt.wantStdout {
+				t.Errorf("stdout %q, want %q", e.out.String(), tt.wantStdout)
+			}
+			e.assertNoSecrets(err, prodProfile.Token, devProfile.Token, "env-TOKEN")
+		})
+	}
+}
+
+func TestSetRun(t *testing.T) {
+	tests := []struct {
+		name        string
+		tty         bool
+		args        []string
+		noProfiles  bool
+		prompts     []answer
+		wantExit    int
+		wantCurrent string
+		wantStderr  string
+	}{
+		{name: "by name", args: []string{"dev"}, wantCurrent: "dev", wantStderr: "Current profile is now \"dev\"\n"},
+		{name: "by name at a terminal", tty: true, args: []string{"dev"}, wantCurrent: "dev", wantStderr: "Current profile is now \"dev\"\n"},
+		{name: "unknown", args: []string{"nope"}, wantExit: cmdutil.ExitNotFound, wantCurrent: "prod"},
+		{name: "no name without a terminal", wantExit: cmdutil.ExitUsage, wantCurrent: "prod"},
+		{
+			name: "pick at a terminal", tty: true,
+			prompts:     []answer{{kind: "select", title: "Profile to use", value: "dev"}},
+			wantCurrent: "dev", wantStderr: "Current profile is now \"dev\"\n",
+		},
+		{
+			name: "pick interrupted", tty: true,
+			prompts:  []answer{{kind: "select", title: "Profile to use", err: prompt.ErrInterrupted}},
+			wantExit: cmdutil.ExitInterrupted, wantCurrent: "prod",
+		},
+		{name: "nothing to pick", tty: true, noProfiles: true, wantExit: cmdutil.ExitAuth},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t, tt.tty)
+			if !tt.noProfiles {
+				e.seed("prod", prodProfile, devProfile)
+			}
+			e.prompter.script(tt.prompts...)
+			err := e.run(NewCmdSet(e.f, nil), tt.args...)
+			wantExit(t, err, tt.wantExit)
+			if tt.noProfiles {
+				if e.rawConfig() != nil {
+					t.Error("a config file was created")
+				}
+				return
+			}
+			if cur := e.load().Current; cur != tt.wantCurrent {
+				t.Errorf("current = %q, want %q", cur, tt.wantCurrent)
+			}
+			if e.errOut.String() != tt.wantStderr {
+				t.Errorf("stderr %q, want %q", e.errOut.String(), tt.wantStderr)
+			}
+			if e.out.Len() != 0 {
+				t.Errorf("stdout %q", e.out.String())
+			}
+		})
+	}
+}
+
+func TestDeleteRun(t *testing.T) {
+	tests := []struct {
+		name        string
+		arg         string
+		current     string
+		wantExit    int
+		wantStderr  string
+		wantCurrent string
+		wantNames   string
+	}{
+		{
+			name: "the current profile", arg: "prod", current: "prod",
+			wantStderr: "Deleted profile \"prod\"; no profile is current now: run `matterctl auth set NAME`\n",
+			wantNames:  "dev",
+		},
+		{
+			name: "another profile", arg: "dev", current: "prod",
+			wantStderr: "Deleted profile \"dev\"; the current profile is still \"prod\"\n", wantCurrent: "prod",
+			wantNames: "prod",
+		},
+		{
+			name: "with no current profile", arg: "dev",
+			wantStderr: "Deleted profile \"dev\"; no profile is current\n",
+			wantNames:  "prod",
+		},
+		{name: "missing", arg: "nope", current: "prod", wantExit: cmdutil.ExitNotFound, wantCurrent: "prod", wantNames: "dev,prod"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t, false)
+			e.seed(tt.current, prodProfile, devProfile)
+			before := e.rawConfig()
+			err := e.run(NewCmdDelete(e.f, nil), tt.arg)
+			wantExit(t, err, tt.wantExit)
+			if tt.wantExit != 0 && string(e.rawConfig()) != string(before) {
+				t.Error("the config file changed")
+			}
+			file := e.load()
+			if file.Current != tt.wantCurrent {
+				t.Errorf("current = %q, want %q", file.Current, tt.wantCurrent)
+			}
+			if got := strings.Join(file.Names(), ","); got != tt.wantNames {
+				t.Errorf("profiles %q, want %q", got, tt.wantNames)
+			}
+			if e.errOut.String() != tt.wantStderr {
+				t.Errorf("stderr %q, want %q", e.errOut.String(), tt.wantStderr)
+			}
+		})
+	}
+}
+
+func TestDeleteMissingWithoutFileCreatesNoFile(t *testing.T) {
+	e := newTestEnv(t, false)
+	wantExit(t, e.run(NewCmdDelete(e.f, nil), "nope"), cmdutil.ExitNotFound)
+	if e.rawConfig() != nil {
+		t.Error("a config file was created")
+	}
+}
+
+func TestCleanRun(t *testing.T) {
+	tests := []struct {
+		name        string
+		tty         bool
+		args        []string
+		prompts     []answer
+		wantExit    int
+		wantRemoved bool
+	}{
+		{name: "without a terminal", wantRemoved: true},
+		{name: "--yes at a terminal asks nothing", tty: true, args: []string{"--yes"}, wantRemoved: true},
+		{name: "confirmed at a terminal", tty: true, prompts: []answer{{kind: "confirm", title: "Delete ", yes: true}}, wantRemoved: true},
+		{name: "declined at a terminal", tty: true, prompts: []answer{{kind: "confirm", title: "Delete ", yes: false}}, wantExit: cmdutil.ExitInterrupted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t, tt.tty)
+			e.seed("prod", prodProfile)
+			e.prompter.script(tt.prompts...)
+			err := e.run(NewCmdClean(e.f, nil), tt.args...)
+			wantExit(t, err, tt.wantExit)
+			_, statErr := os.Stat(e.configPath)
+			if removed := os.IsNotExist(statErr); removed != tt.wantRemoved {
+				t.Errorf("removed = %v, want %v", removed, tt.wantRemoved)
+			}
+			if tt.wantRemoved && e.errOut.String() != "Removed "+e.configPath+"\n" {
+				t.Errorf("stderr %q", e.errOut.String())
+			}
+			if len(tt.prompts) > 0 && !strings.Contains(e.prompter.asked[0], e.configPath) {
+				t.Errorf("the question %q does not name the file", e.prompter.asked[0])
+			}
+		})
+	}
+}
+
+func TestCleanRemovesCorruptFile(t *testing.T) {
+	e := newTestEnv(t, false)
+	e.writeFile("config.json", "not json")
+	if err := e.run(NewCmdClean(e.f, nil)); err != nil {
+		t.Fatal(err)
+	}
+	if e.rawConfig() != nil {
+		t.Error("the file is still there")
+	}
+	// Cleaning again is not an error.
+	if err := e.run(NewCmdClean(e.f, nil)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTokenRun(t *testing.T) {
+	tests := []struct {
+		name       string
+		server     string
+		env        map[string]string
+		wantStdout string
+		wantExit   int
+	}{
+		{name: "current profile", wantStdout: "prod-TOKEN\n"},
+		{name: "--server", server: "dev", wantStdout: "dev-TOKEN\n"},
+		{name: "environment", env: map[string]string{"MATTERCTL_URL": "https://env.example.com", "MATTERCTL_TOKEN": "env-TOKEN"}, wantStdout: "env-TOKEN\n"},
+		{name: "unknown --server", server: "nope", wantExit: cmdutil.ExitAuth},
+	}
+	for _, tty := range []bool{false, true} {
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				e := newTestEnv(t, tty)
+				e.seed("prod", prodProfile, devProfile)
+				e.f.Globals.Server = tt.server
+				for k, v := range tt.env {
+					e.env[k] = v
+				}
+				err := e.run(NewCmdToken(e.f, nil))
+				wantExit(t, err, tt.wantExit)
+				if e.out.String() != tt.wantStdout {
+					t.Errorf("stdout %q, want %q", e.out.String(), tt.wantStdout)
+				}
+				if e.errOut.Len() != 0 {
+					t.Errorf("stderr %q", e.errOut.String())
+				}
+			})
+		}
+	}
+}
+
+func TestTokenWithoutCredentials(t *testing.T) {
+	e := newTestEnv(t, false)
+	wantExit(t, e.run(NewCmdToken(e.f, nil)), cmdutil.ExitAuth)
+	if e.out.Len() != 0 {
+		t.Errorf("stdout %q", e.out.String())
+	}
+}

@@ -1,0 +1,75 @@
+// Package client is matterctl's thin wrapper over the Mattermost REST API v4: the Client
+// interface (satisfied by *model.Client4), the HTTP transport (User-Agent, TLS, retries), the
+// Error type every non-2xx response becomes, and the page iterator used by every list.
+package client
+
+import (
+	"context"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// Client is the subset of *model.Client4 that matterctl uses. Every method takes the context
+// first, so Ctrl-C and --timeout cancel in-flight requests. Fakes implement it in unit tests.
+type Client interface {
+	// System
+	GetPingWithOptions(ctx context.Context, options model.SystemPingOptions) (map[string]any, *model.Response, error)
+
+	// Authentication
+	Login(ctx context.Context, loginID, password string) (*model.User, *model.Response, error)
+	LoginWithMFA(ctx context.Context, loginID, password, mfaToken string) (*model.User, *model.Response, error)
+	Logout(ctx context.Context) (*model.Response, error)
+	GetMe(ctx context.Context, etag string) (*model.User, *model.Response, error)
+
+	// Users
+	GetUser(ctx context.Context, userID, etag string) (*model.User, *model.Response, error)
+	GetUserByUsername(ctx context.Context, username, etag string) (*model.User, *model.Response, error)
+	GetUserByEmail(ctx context.Context, email, etag string) (*model.User, *model.Response, error)
+	GetUsersByIds(ctx context.Context, userIDs []string) ([]*model.User, *model.Response, error)
+	GetUsersByUsernames(ctx context.Context, usernames []string) ([]*model.User, *model.Response, error)
+	GetUsersWithCustomQueryParameters(ctx context.Context, page, perPage int, queryParameters, etag string) ([]*model.User, *model.Response, error)
+	SearchUsers(ctx context.Context, search *model.UserSearch) ([]*model.User, *model.Response, error)
+	CreateUser(ctx context.Context, user *model.User) (*model.User, *model.Response, error)
+	PatchUser(ctx context.Context, userID string, patch *model.UserPatch) (*model.User, *model.Response, error)
+	UpdateUserAuth(ctx context.Context, userID string, userAuth *model.UserAuth) (*model.UserAuth, *model.Response, error)
+	UpdateUserActive(ctx context.Context, userID string, active bool) (*model.Response, error)
+	UpdateUserRoles(ctx context.Context, userID, roles string) (*model.Response, error)
+	UpdateUserMfa(ctx context.Context, userID, code string, activate bool) (*model.Response, error)
+	UpdateUserPassword(ctx context.Context, userID, currentPassword, newPassword string) (*model.Response, error)
+	UpdateUserHashedPassword(ctx context.Context, userID, newHashedPassword string) (*model.Response, error)
+	SendPasswordResetEmail(ctx context.Context, email string) (*model.Response, error)
+	VerifyUserEmailWithoutToken(ctx context.Context, userID string) (*model.User, *model.Response, error)
+	PromoteGuestToUser(ctx context.Context, guestID string) (*model.Response, error)
+	DemoteUserToGuest(ctx context.Context, guestID string) (*model.Response, error)
+	DeleteUser(ctx context.Context, userID string) (*model.Response, error)
+	PermanentDeleteUser(ctx context.Context, userID string) (*model.Response, error)
+	PermanentDeleteAllUsers(ctx context.Context) (*model.Response, error)
+	ConvertUserToBot(ctx context.Context, userID string) (*model.Bot, *model.Response, error)
+	ConvertBotToUser(ctx context.Context, userID string, userPatch *model.UserPatch, setSystemAdmin bool) (*model.User, *model.Response, error)
+	MigrateAuthToLdap(ctx context.Context, fromAuthService, matchField string, force bool) (*model.Response, error)
+	MigrateAuthToSaml(ctx context.Context, fromAuthService string, usersMap map[string]string, auto bool) (*model.Response, error)
+
+	// Preferences
+	GetPreferences(ctx context.Context, userID string) (model.Preferences, *model.Response, error)
+	GetPreferencesByCategory(ctx context.Context, userID, category string) (model.Preferences, *model.Response, error)
+	GetPreferenceByCategoryAndName(ctx context.Context, userID, category, preferenceName string) (*model.Preference, *model.Response, error)
+	UpdatePreferences(ctx context.Context, userID string, preferences model.Preferences) (*model.Response, error)
+	DeletePreferences(ctx context.Context, userID string, preferences model.Preferences) (*model.Response, error)
+
+	// Personal access tokens
+	CreateUserAccessToken(ctx context.Context, userID, description string) (*model.UserAccessToken, *model.Response, error)
+	GetUserAccessTokensForUser(ctx context.Context, userID string, page, perPage int) ([]*model.UserAccessToken, *model.Response, error)
+	RevokeUserAccessToken(ctx context.Context, tokenID string) (*model.Response, error)
+	GetUserAccessToken(ctx context.Context, tokenID string) (*model.UserAccessToken, *model.Response, error)
+
+	// Roles
+	GetAllRoles(ctx context.Context) ([]*model.Role, *model.Response, error)
+
+	// Teams
+	GetTeam(ctx context.Context, teamID, etag string) (*model.Team, *model.Response, error)
+	GetTeamByName(ctx context.Context, name, etag string) (*model.Team, *model.Response, error)
+	InviteUsersToTeam(ctx context.Context, teamID string, userEmails []string) (*model.Response, error)
+}
+
+// Compile-time proof that the real client satisfies the interface.
+var _ Client = (*model.Client4)(nil)

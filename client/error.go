@@ -1,0 +1,117 @@
+package client
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"syscall"
+
+	"github.com/mattermost/mattermost/server/public/model"
+)
+
+// Error is a non-2xx response from the server.
+type Error struct {
+	Status    int    `json:"status_code"`
+	ID        string `json:"id"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id,omitempty"`
+	// Detail is the server's detailed_error, shown only when it adds something.
+	Detail string `json:"detailed_error,omitempty"`
+}
+
+func (e *Error) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.Status)
+	}
+	if e.Status == 0 {
+		return msg
+	}
+	return fmt.Sprintf("%s (HTTP %d)", msg, e.Status)
+}
+
+// AsError returns the API error inside err, converting the *model.AppError that
+// *model.Client4 returns; nil when err is not an HTTP error response.
+func AsError(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var appErr *model.AppError
+	if errors.As(err, &appErr) && appErr.StatusCode != 0 {
+		return &Error{Status: appErr.StatusCode, ID: appErr.Id, Message: appErr.Message, RequestID: appErr.RequestId, Detail: appErr.DetailedError}
+	}
+	return nil
+}
+
+// StatusOf is the HTTP status behind err, or 0 when err is not an HTTP error.
+func StatusOf(err error) int {
+	if e := AsError(err); e != nil {
+		return e.Status
+	}
+	return 0
+}
+
+// IsNotFound reports a 404 response. Network failures and other statuses are never "not found".
+func IsNotFound(err error) bool { return StatusOf(err) == http.StatusNotFound }
+
+// Describe renders err for a human in one line, with a hint line when a remedy is known.
+func Describe(err error) string {
+	if err == nil {
+		return ""
+	}
+	msg := err.Error()
+	hint := Hint(err)
+	if e := AsError(err); e != nil && e.RequestID != "" && !strings.Contains(msg, e.RequestID) {
+		msg += " [request " + e.RequestID + "]"
+	}
+	if hint != "" {
+		return msg + "\n" + hint
+	}
+	return msg
+}
+
+// Hint is the remedy for err, or "".
+func Hint(err error) string {
+	if e := AsError(err); e != nil {
+		switch e.Status {
+		case http.StatusUnauthorized:
+			return "hint: the session or token is not valid; run `matterctl auth login` or `matterctl auth renew NAME`"
+		case http.StatusForbidden:
+			return "hint: the account in use lacks the permission for this; use a system admin profile or ask an admin"
+		case http.StatusTooManyRequests:
+			return "hint: the server is rate limiting; retry later or lower --parallel"
+		}
+		return ""
+	}
+	var unknownAuthority x509.UnknownAuthorityError
+	var hostnameErr x509.HostnameError
+	var certInvalid x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &unknownAuthority), errors.As(err, &certInvalid):
+		return "hint: the server's certificate is not trusted; pass --ca-file FILE (or --insecure-skip-verify for a lab server)"
+	case errors.As(err, &hostnameErr):
+		return "hint: the certificate does not match the host name in the URL"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "hint: nothing is listening there; check the server URL and that Mattermost is running"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "hint: the server did not answer in time; check the URL or raise --timeout"
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return "hint: the host name does not resolve; check the server URL"
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		return "hint: could not reach the server; check the URL and the network"
+	}
+	return ""
+}

@@ -38,9 +38,12 @@ func WithIdempotent(ctx context.Context) context.Context {
 	return context.WithValue(ctx, idempotentKey{}, true)
 }
 
+// isIdempotent reports whether a request may be sent again. DELETE is left out although HTTP
+// calls it idempotent: a permanent delete that succeeded behind a 502 would fail as 404 when
+// repeated, and report a success as a failure.
 func isIdempotent(req *http.Request) bool {
 	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut, http.MethodDelete:
+	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut:
 		return true
 	}
 	marked, _ := req.Context().Value(idempotentKey{}).(bool)

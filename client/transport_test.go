@@ -154,7 +154,7 @@ func TestTransportRetries(t *testing.T) {
 		{name: "GET 502 504 429 then 200", method: "GET", steps: []step{{status: 502}, {status: 504}, {status: 429}, ok}, wantCount: 4, wantStatus: 200,
 			wantWaits: []time.Duration{retryBaseDelay, 2 * retryBaseDelay, 4 * retryBaseDelay}},
 		{name: "HEAD retried", method: "HEAD", steps: []step{unavailable, ok}, wantCount: 2, wantStatus: 200, wantWaits: []time.Duration{retryBaseDelay}},
-		{name: "DELETE retried", method: "DELETE", steps: []step{unavailable, ok}, wantCount: 2, wantStatus: 200, wantWaits: []time.Duration{retryBaseDelay}},
+		{name: "DELETE not retried", method: "DELETE", steps: []step{unavailable, ok}, wantCount: 1, wantStatus: 503},
 		{name: "PUT retried and body resent", method: "PUT", body: `{"a":1}`, steps: []step{unavailable, ok}, wantCount: 2, wantStatus: 200, wantWaits: []time.Duration{retryBaseDelay}},
 		{name: "PUT without GetBody not retried", method: "PUT", body: `{"a":1}`, noGetBody: true, steps: []step{unavailable, ok}, wantCount: 1, wantStatus: 503},
 		{name: "POST not retried", method: "POST", body: `{}`, steps: []step{unavailable, ok}, wantCount: 1, wantStatus: 503},

@@ -38,6 +38,10 @@ func RunEach[T, R any](ctx context.Context, p *printer.Printer, items []T, paral
 	var wg sync.WaitGroup
 	go func() {
 		for i, it := range items {
+			if ctx.Err() != nil {
+				// Do not start more work once cancelled, even if a slot is free.
+				sem = nil
+			}
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():

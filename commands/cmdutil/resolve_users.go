@@ -52,6 +52,7 @@ func ResolveUsers(ctx context.Context, c client.Client, args []string) ([]UserRe
 		}
 	}
 
+	ids = dedupe(ids)
 	byID, idErrs := fetchBatches(ctx, ids, func(ctx context.Context, batch []string) ([]*model.User, error) {
 		users, _, err := c.GetUsersByIds(client.WithIdempotent(ctx), batch)
 		return users, err

@@ -1,0 +1,251 @@
+package user
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/spf13/cobra"
+
+	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/printer"
+)
+
+// DeleteOptions are the inputs of `user delete`.
+type DeleteOptions struct {
+	IO      *iostreams.IOStreams
+	Client  func() (client.Client, error)
+	Printer func() (*printer.Printer, error)
+	// Confirm asks the question unless --confirm/--yes was given (cmdutil.ConfirmFlags.Confirm).
+	Confirm func(question string) error
+
+	Users []string
+	Bulk  cmdutil.BulkFlags
+	Yes   cmdutil.ConfirmFlags
+}
+
+// NewCmdDelete builds `user delete`.
+func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *DeleteOptions) error) *cobra.Command {
+	opts := &DeleteOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts.Confirm = func(question string) error { return opts.Yes.Confirm(f, question) }
+	cmd := &cobra.Command{
+		Use:   "delete <user>...",
+		Short: "Permanently delete users",
+		Long: `Permanently delete users and everything they own: posts, files, memberships, tokens.
+This cannot be undone; make sure a database backup exists. To keep the content, use
+` + "`matterctl user deactivate`" + ` instead.
+
+Users are given as IDs, usernames, @usernames or emails, as arguments or with --file. Every
+argument is resolved before anything is deleted: if one does not resolve, nothing is deleted.
+
+At a terminal the command asks for confirmation; elsewhere --confirm (or --yes) is required.
+The server must allow it: ServiceSettings.EnableAPIUserDeletion must be true.`,
+		Example: `  matterctl user delete alice bob@example.com
+  matterctl user delete --file leavers.txt --dry-run
+  matterctl user delete --file leavers.txt --confirm --json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			users, err := opts.Bulk.Args(args, opts.IO.In, "user")
+			if err != nil {
+				return err
+			}
+			opts.Users = users
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return deleteRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "users")
+	cmdutil.AddConfirmFlags(cmd, &opts.Yes)
+	return cmd
+}
+
+func deleteRun(ctx context.Context, opts *DeleteOptions) error {
+	// Fail before any request when the confirmation could never be given.
+	if !opts.Bulk.DryRun && !opts.Yes.Yes && !opts.IO.CanPrompt() {
+		return cmdutil.MissingFlagsError("--confirm (or --yes)")
+	}
+	p, err := opts.Printer()
+	if err != nil {
+		return err
+	}
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	refs, err := cmdutil.ResolveUsers(ctx, c, opts.Users)
+	if err != nil {
+		return err
+	}
+	if err := deleteRequireAll(refs); err != nil {
+		return err
+	}
+	if !opts.Bulk.DryRun {
+		if err := opts.Confirm(deleteQuestion(refs)); err != nil {
+			return err
+		}
+	}
+
+	var disabled atomic.Bool
+	var once deleteOnce
+	var leftovers sync.Map // user ID → the server answered 202
+	var rows *printer.List[cmdutil.Row]
+	if p.Structured() {
+		rows = printer.NewList(p, cmdutil.RowColumns...)
+	}
+	err = cmdutil.RunEach(ctx, p, refs, opts.Bulk.Parallel, func(r cmdutil.UserRef) string { return r.Arg },
+		func(ctx context.Context, r cmdutil.UserRef) (*model.User, error) {
+			if opts.Bulk.DryRun {
+				return r.User, nil
+			}
+			// The same user named twice (alice and alice@example.com) is deleted once; the
+			// second argument shares the outcome instead of failing with "not found".
+			resp, err := once.do(r.User.Id, func() (*model.Response, error) {
+				return c.PermanentDeleteUser(ctx, r.User.Id)
+			})
+			if err != nil {
+				if deleteIsDisabled(err) {
+					disabled.Store(true)
+					return nil, &deleteDisabledError{err: err}
+				}
+				return nil, err
+			}
+			if resp != nil && resp.StatusCode == http.StatusAccepted {
+				// 202: the account is gone but the server could not remove the profile image
+				// directory. The deletion happened, so it is a success with a warning, not a
+				// failure (mmctl reports an error and exits 1 although the user is deleted).
+				// The warning is printed with the outcome, from one goroutine.
+				leftovers.Store(r.User.Id, true)
+			}
+			return r.User, nil
+		},
+		func(o cmdutil.Outcome[*model.User]) error {
+			if o.Err == nil {
+				if opts.Bulk.DryRun {
+					p.Infof("would permanently delete user %s (%s)", o.Result.Username, o.Result.Id)
+				} else {
+					p.Successf("Deleted user %s", o.Result.Username)
+					if _, ok := leftovers.LoadAndDelete(o.Result.Id); ok {
+						p.Warnf("user %s was deleted, but the server could not remove the profile image; remove users/%s/ from the file store manually",
+							o.Result.Username, o.Result.Id)
+					}
+				}
+			}
+			if rows == nil {
+				return nil
+			}
+			row := cmdutil.Row{Input: o.Label, OK: o.Err == nil, DryRun: opts.Bulk.DryRun, User: o.Result}
+			if o.Err != nil {
+				row.Error = cmdutil.ErrorMessageLine(o.Err)
+			}
+			return rows.Add(row)
+		})
+	if rows != nil {
+		if cerr := rows.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	if disabled.Load() {
+		p.Errorf("hint: the server does not allow deleting users through the API; set ServiceSettings.EnableAPIUserDeletion to true (System Console or config.json), or use `matterctl user deactivate`")
+	}
+	return err
+}
+
+// deleteRequireAll fails, listing every argument that did not resolve, unless all did: a
+// destructive verb changes nothing unless every argument is known.
+func deleteRequireAll(refs []cmdutil.UserRef) error {
+	var lines []string
+	var first error
+	for _, r := range refs {
+		if r.Err != nil {
+			lines = append(lines, fmt.Sprintf("%s: %s", r.Arg, cmdutil.ErrorMessageLine(r.Err)))
+			if first == nil {
+				first = r.Err
+			}
+		}
+	}
+	if first != nil {
+		return &cmdutil.ResolveError{Lines: lines, First: first}
+	}
+	return nil
+}
+
+// deleteQuestion names the users about to be deleted (the first ten, then a count).
+func deleteQuestion(refs []cmdutil.UserRef) string {
+	seen := map[string]bool{}
+	var names []string
+	for _, r := range refs {
+		if !seen[r.User.Id] {
+			seen[r.User.Id] = true
+			names = append(names, r.User.Username)
+		}
+	}
+	if len(names) == 1 {
+		return fmt.Sprintf("Permanently delete user %s? This cannot be undone.", names[0])
+	}
+	const shown = 10
+	list := strings.Join(names[:min(shown, len(names))], ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(" and %d more", len(names)-shown)
+	}
+	return fmt.Sprintf("Permanently delete %d users (%s)? This cannot be undone.", len(names), list)
+}
+
+// deleteIsDisabled recognises the server's refusal when ServiceSettings.EnableAPIUserDeletion
+// is off. It comes as a 401, which would otherwise read as "log in again".
+func deleteIsDisabled(err error) bool {
+	e := client.AsError(err)
+	if e == nil {
+		return false
+	}
+	switch e.Status {
+	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotImplemented:
+		return strings.HasPrefix(e.ID, "api.user.delete_user.not_enabled")
+	}
+	return false
+}
+
+// deleteDisabledError replaces the server's 401 so that the exit code is 1 (a server setting),
+// not 4 (credentials), and the line says what is wrong. It deliberately does not unwrap.
+type deleteDisabledError struct{ err error }
+
+func (e *deleteDisabledError) Error() string {
+	msg := "user deletion through the API is disabled on the server (ServiceSettings.EnableAPIUserDeletion)"
+	if apiErr := client.AsError(e.err); apiErr != nil && apiErr.RequestID != "" {
+		msg += " [request " + apiErr.RequestID + "]"
+	}
+	return msg
+}
+
+// deleteOnce runs at most one deletion per user ID and shares its outcome.
+type deleteOnce struct {
+	mu sync.Mutex
+	m  map[string]*deleteResult
+}
+
+type deleteResult struct {
+	once sync.Once
+	resp *model.Response
+	err  error
+}
+
+func (d *deleteOnce) do(id string, fn func() (*model.Response, error)) (*model.Response, error) {
+	d.mu.Lock()
+	if d.m == nil {
+		d.m = map[string]*deleteResult{}
+	}
+	r := d.m[id]
+	if r == nil {
+		r = &deleteResult{}
+		d.m[id] = r
+	}
+	d.mu.Unlock()
+	r.once.Do(func() { r.resp, r.err = fn() })
+	return r.resp, r.err
+}

@@ -1,0 +1,82 @@
+package user
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/spf13/cobra"
+
+	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/printer"
+)
+
+// DemoteOptions are the inputs of `user demote`.
+type DemoteOptions struct {
+	IO      *iostreams.IOStreams
+	Client  func() (client.Client, error)
+	Printer func() (*printer.Printer, error)
+
+	Users []string
+	Bulk  cmdutil.BulkFlags
+}
+
+// NewCmdDemote builds `user demote`.
+func NewCmdDemote(f *cmdutil.Factory, runF func(context.Context, *DemoteOptions) error) *cobra.Command {
+	opts := &DemoteOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	cmd := &cobra.Command{
+		Use:   "demote <user>...",
+		Short: "Demote users to guests",
+		Long: `Demote regular users to guest accounts (their roles become system_guest). Guest accounts
+must be enabled on the server.
+
+Users are given as IDs, usernames, @usernames or emails, as arguments or with --file. A user
+who is already a guest is reported as a failure and left unchanged.`,
+		Example: `  matterctl user demote alice bob@example.com
+  matterctl user demote --file contractors.txt --dry-run`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			users, err := opts.Bulk.Args(args, opts.IO.In, "user")
+			if err != nil {
+				return err
+			}
+			opts.Users = users
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return demoteRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "users")
+	return cmd
+}
+
+func demoteRun(ctx context.Context, opts *DemoteOptions) error {
+	p, err := opts.Printer()
+	if err != nil {
+		return err
+	}
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	return cmdutil.RunUserVerb(ctx, c, p, cmdutil.UserVerb{
+		Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
+		Plan: "demote", Done: "Demoted",
+		Check: func(u *model.User) error {
+			if u.IsGuest() {
+				return fmt.Errorf("%s is already a guest", u.Username)
+			}
+			return nil
+		},
+		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
+			if _, err := c.DemoteUserToGuest(ctx, u.Id); err != nil {
+				return nil, err
+			}
+			u.Roles = model.SystemGuestRoleId
+			return u, nil
+		},
+		Message: func(u *model.User) string { return fmt.Sprintf("User %s demoted", u.Username) },
+	})
+}

@@ -1,0 +1,134 @@
+package user
+
+import (
+	"context"
+	"strings"
+
+	"github.com/mattermost/mattermost/server/public/model"
+	"github.com/spf13/cobra"
+
+	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/printer"
+)
+
+// InviteOptions are the inputs of `user invite`.
+type InviteOptions struct {
+	IO      *iostreams.IOStreams
+	Client  func() (client.Client, error)
+	Printer func() (*printer.Printer, error)
+
+	Email  string
+	Teams  []string
+	DryRun bool
+}
+
+// inviteRow is the JSON result for one team argument of `user invite`.
+type inviteRow struct {
+	Input  string      `json:"input"`
+	OK     bool        `json:"ok"`
+	DryRun bool        `json:"dry_run,omitempty"`
+	Email  string      `json:"email"`
+	Team   *model.Team `json:"team,omitempty"`
+	Error  string      `json:"error,omitempty"`
+}
+
+var inviteRowColumns = []printer.Column[inviteRow]{
+	{Header: "input", Value: func(r inviteRow) string { return r.Input }},
+	{Header: "ok", Value: func(r inviteRow) string {
+		if r.OK {
+			return "true"
+		}
+		return "false"
+	}},
+	{Header: "error", Value: func(r inviteRow) string { return r.Error }},
+}
+
+// NewCmdInvite builds `user invite`.
+func NewCmdInvite(f *cmdutil.Factory, runF func(context.Context, *InviteOptions) error) *cobra.Command {
+	opts := &InviteOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	cmd := &cobra.Command{
+		Use:   "invite <email> <team>...",
+		Short: "Invite someone by email to teams",
+		Long: `Send an email invitation to join each of the given teams (team names or IDs).
+
+The email address is checked before anything is sent. Each team is handled on its own: a team
+that cannot be found or where the invitation is refused is reported on stderr as
+"<team>: <reason>" and the others still get the invitation (exit status 3 when some failed).
+The server sends the emails in the background, so a mail delivery problem is not reported here
+(mmctl says "Invites may or may not have been sent.").`,
+		Example: `  matterctl user invite new.hire@example.com engineering onboarding
+  matterctl user invite new.hire@example.com engineering --dry-run`,
+		Args: cmdutil.MinimumArgs(2, "an email address and at least one team"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			email := strings.ToLower(strings.TrimSpace(args[0]))
+			if len(email) > model.UserEmailMaxLength || !userValidEmail(email) {
+				return cmdutil.FlagErrorf("invalid email address %q", args[0])
+			}
+			opts.Email = email
+			opts.Teams = args[1:]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return inviteRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "Resolve the teams, print what would be sent, send nothing")
+	return cmd
+}
+
+func inviteRun(ctx context.Context, opts *InviteOptions) error {
+	p, err := opts.Printer()
+	if err != nil {
+		return err
+	}
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	var rows *printer.List[inviteRow]
+	if p.Structured() {
+		rows = printer.NewList(p, inviteRowColumns...)
+	}
+	err = cmdutil.RunEach(ctx, p, opts.Teams, cmdutil.DefaultParallel, func(arg string) string { return arg },
+		func(ctx context.Context, arg string) (*model.Team, error) {
+			team, err := cmdutil.ResolveTeam(ctx, c, arg)
+			if err != nil {
+				return nil, err
+			}
+			if team == nil {
+				return nil, &cmdutil.NotFoundError{Kind: "team", Name: arg}
+			}
+			if opts.DryRun {
+				return team, nil
+			}
+			if _, err := c.InviteUsersToTeam(ctx, team.Id, []string{opts.Email}); err != nil {
+				return team, err
+			}
+			return team, nil
+		},
+		func(o cmdutil.Outcome[*model.Team]) error {
+			if o.Err == nil {
+				if opts.DryRun {
+					p.Infof("would invite %s to %s", opts.Email, o.Result.Name)
+				} else {
+					p.Successf("Invited %s to %s", opts.Email, o.Result.Name)
+				}
+			}
+			if rows == nil {
+				return nil
+			}
+			row := inviteRow{Input: o.Label, OK: o.Err == nil, DryRun: opts.DryRun, Email: opts.Email, Team: o.Result}
+			if o.Err != nil {
+				row.Error = cmdutil.ErrorMessageLine(o.Err)
+			}
+			return rows.Add(row)
+		})
+	if rows != nil {
+		if cerr := rows.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	return err
+}

@@ -1,0 +1,82 @@
+package user
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/printer"
+)
+
+// ShowOptions are the inputs of `user show`.
+type ShowOptions struct {
+	IO      *iostreams.IOStreams
+	Client  func() (client.Client, error)
+	Printer func() (*printer.Printer, error)
+
+	Users []string
+	File  string
+}
+
+// NewCmdShow builds `user show`.
+func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+	opts := &ShowOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	cmd := &cobra.Command{
+		Use:   "show <user>...",
+		Short: "Show users in full",
+		Long: `Show users, given as IDs, usernames, @usernames or emails (as arguments or with --file).
+
+With one user: on a terminal a table of its key fields; in JSON the full user object as the
+server returns it; in plain format one line with the columns of "user list". With several users:
+one table row (plain line) per user; in JSON an array of user objects in argument order. So JSON
+is an object when exactly one user is given (arguments and --file lines together), an array
+otherwise.
+
+Each argument that does not resolve is reported on stderr as "<arg>: <reason>". Exit status 3
+when some were not found, 5 when none was.`,
+		Example: `  matterctl user show alice
+  matterctl user show alice --json | jq .roles
+  matterctl user show alice bob@example.com 4xp9fdt7pbgium38k4dpd1ey3h`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			users, err := userArgsWithFile(args, opts.File, opts.IO)
+			if err != nil {
+				return err
+			}
+			opts.Users = users
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return showRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.File, "file", "", "Read users from `FILE`, one per line (- for standard input)")
+	return cmd
+}
+
+func showRun(ctx context.Context, opts *ShowOptions) error {
+	p, err := opts.Printer()
+	if err != nil {
+		return err
+	}
+	c, err := opts.Client()
+	if err != nil {
+		return err
+	}
+	refs, err := cmdutil.ResolveUsers(ctx, c, opts.Users)
+	if err != nil {
+		return err
+	}
+	// Plain output keeps the list's columns whatever the number of users, for cut and awk.
+	if len(refs) != 1 || p.Format() == printer.Plain {
+		return printUserRefs(ctx, p, refs)
+	}
+	r := refs[0]
+	if r.Err != nil {
+		p.Errorf("%s: %s", r.Arg, cmdutil.ErrorMessageLine(r.Err))
+		return &cmdutil.SilentError{Code: cmdutil.ExitCode(r.Err)}
+	}
+	return p.Object(r.User, userFields(r.User))
+}

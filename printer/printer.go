@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/itchyny/gojq"
 	"github.com/olekukonko/tablewriter"
@@ -145,7 +146,7 @@ func NewList[T any](p *Printer, cols ...Column[T]) *List[T] {
 	return &List[T]{p: p, cols: cols}
 }
 
-// Add writes one item (or buffers it: terminal tables in chunks, --jq whole).
+// Add writes one item (or buffers it: terminal tables in chunks, --jq over a JSON array whole).
 func (l *List[T]) Add(item T) error {
 	if l.err != nil {
 		return l.err
@@ -161,6 +162,10 @@ func (l *List[T]) add(item T) error {
 		v, err := toGeneric(item)
 		if err != nil {
 			return err
+		}
+		if l.p.format == JSONL {
+			// Each line is a document of its own: filter it now instead of holding the list.
+			return l.p.runJQ(v)
 		}
 		l.jqBuf = append(l.jqBuf, v)
 		return nil
@@ -226,22 +231,22 @@ func (l *List[T]) Close() error {
 		return l.err
 	}
 	l.closed = true
-	if l.err != nil {
-		return l.err
+	if l.err == nil {
+		// Kept, so that a second (deferred) Close reports the same failure.
+		l.err = l.finish()
 	}
+	return l.err
+}
+
+func (l *List[T]) finish() error {
 	out := l.p.ios.Out
 	if l.p.jq != nil {
+		if l.p.format == JSONL {
+			return nil // filtered item by item in add
+		}
 		docs := l.jqBuf
 		if docs == nil {
 			docs = []any{}
-		}
-		if l.p.format == JSONL {
-			for _, d := range docs {
-				if err := l.p.runJQ(d); err != nil {
-					return err
-				}
-			}
-			return nil
 		}
 		return l.p.runJQ(docs)
 	}
@@ -440,20 +445,89 @@ func normalizeNumbers(v any) any {
 	return v
 }
 
-// sanitize drops control characters (terminal escapes) from values shown as text.
+// sanitize drops control characters from values shown as text, and with an ESC or C1 control
+// the whole escape sequence it starts: a value from the server (a display name, a channel
+// header) must not be able to recolour, retitle or rewrite the user's terminal, nor leave
+// "[31m" debris in a table. Tabs and newlines become spaces so each value stays one cell.
 func sanitize(s string) string {
 	if !strings.ContainsFunc(s, isControl) {
 		return s
 	}
-	return strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' {
-			return ' '
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == '\t' || r == '\n':
+			b.WriteByte(' ')
+		case r == 0x1b: // ESC
+			i += escapeLen(s[i:])
+		case r == 0x9b: // C1 CSI
+			i += csiLen(s[i:])
+		case r == 0x90 || r == 0x98 || r == 0x9d || r == 0x9e || r == 0x9f: // C1 DCS, SOS, OSC, PM, APC
+			i += controlStringLen(s[i:])
+		case isControl(r):
+		default:
+			b.WriteRune(r)
 		}
-		if isControl(r) {
-			return -1
+	}
+	return b.String()
+}
+
+// escapeLen is the length of the escape sequence body that follows an ESC in rest.
+func escapeLen(rest string) int {
+	if rest == "" {
+		return 0
+	}
+	switch c := rest[0]; {
+	case c == '[':
+		return 1 + csiLen(rest[1:])
+	case c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_':
+		return 1 + controlStringLen(rest[1:])
+	case c >= 0x20 && c <= 0x2f: // intermediate bytes, then one final byte (ESC ( B)
+		n := 1
+		for n < len(rest) && rest[n] >= 0x20 && rest[n] <= 0x2f {
+			n++
 		}
-		return r
-	}, s)
+		if n < len(rest) && rest[n] >= 0x30 && rest[n] <= 0x7e {
+			n++
+		}
+		return n
+	case c >= 0x30 && c <= 0x7e:
+		return 1
+	}
+	return 0
+}
+
+// csiLen is the length of a control sequence's parameters and final byte at the start of rest.
+// A byte that cannot be part of the sequence ends it without being consumed.
+func csiLen(rest string) int {
+	for j := 0; j < len(rest); j++ {
+		switch c := rest[j]; {
+		case c >= 0x40 && c <= 0x7e:
+			return j + 1
+		case c < 0x20 || c > 0x3f:
+			return j
+		}
+	}
+	return len(rest)
+}
+
+// controlStringLen is the length of an OSC/DCS/APC string and its terminator (BEL, ESC \ or
+// C1 ST) at the start of rest; an unterminated string runs to the end, as on a terminal.
+func controlStringLen(rest string) int {
+	for j := 0; j < len(rest); j++ {
+		switch {
+		case rest[j] == 0x07:
+			return j + 1
+		case rest[j] == 0x1b && j+1 < len(rest) && rest[j+1] == '\\':
+			return j + 2
+		case strings.HasPrefix(rest[j:], "\u009c"):
+			return j + len("\u009c")
+		}
+	}
+	return len(rest)
 }
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }

@@ -124,6 +124,19 @@ func ResolveUsers(ctx context.Context, c client.Client, args []string) ([]UserRe
 	return refs, nil
 }
 
+// ResolveUser resolves one user argument with the bulk resolver and returns its error as is:
+// not found (exit 5), permission denied (exit 4), a server error.
+func ResolveUser(ctx context.Context, c client.Client, arg string) (*model.User, error) {
+	refs, err := ResolveUsers(ctx, c, []string{arg})
+	if err != nil {
+		return nil, err
+	}
+	if refs[0].Err != nil {
+		return nil, refs[0].Err
+	}
+	return refs[0].User, nil
+}
+
 // ResolveUsersStrict resolves every argument or fails: the error lists each argument that did
 // not resolve (exit code of the first failure). Destructive verbs use it so that nothing
 // changes unless every argument is known.

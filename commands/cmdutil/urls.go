@@ -14,23 +14,49 @@ func NormalizeURL(raw string) (string, error) {
 	if s == "" {
 		return "", errors.New("empty server URL")
 	}
+	// Every message quotes the URL with any user:password part hidden: the URL may be pasted
+	// from a browser bar and the error may end up in a CI log.
+	shown := redactUserinfo(s)
 	if !strings.Contains(s, "://") {
 		s = "https://" + s
 	}
 	u, err := url.Parse(s)
 	if err != nil {
-		return "", fmt.Errorf("invalid server URL %q: %v", raw, err)
+		var urlErr *url.Error
+		switch {
+		case strings.Contains(s, "@"):
+			// The parser's detail can quote part of a password that made the URL unparsable.
+			return "", fmt.Errorf("invalid server URL %q", shown)
+		case errors.As(err, &urlErr):
+			return "", fmt.Errorf("invalid server URL %q: %v", shown, urlErr.Err)
+		}
+		return "", fmt.Errorf("invalid server URL %q: %v", shown, err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return "", fmt.Errorf("invalid server URL %q: the scheme must be http or https", raw)
+		return "", fmt.Errorf("invalid server URL %q: the scheme must be http or https", shown)
 	}
 	if u.Host == "" {
-		return "", fmt.Errorf("invalid server URL %q: no host", raw)
+		return "", fmt.Errorf("invalid server URL %q: no host", shown)
 	}
 	if u.User != nil {
-		return "", fmt.Errorf("invalid server URL %q: credentials in the URL are not accepted", u.Redacted())
+		return "", fmt.Errorf("invalid server URL %q: credentials in the URL are not accepted", shown)
 	}
 	u.RawQuery, u.Fragment = "", ""
 	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/api/v4")
 	return strings.TrimRight(u.String(), "/"), nil
+}
+
+// redactUserinfo hides everything between the scheme and the last '@'. It works on the raw
+// string, not a parsed URL, so that it also covers URLs that do not parse (a password with a
+// '/' or a space in it).
+func redactUserinfo(s string) string {
+	at := strings.LastIndex(s, "@")
+	if at < 0 {
+		return s
+	}
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 && i < at {
+		start = i + len("://")
+	}
+	return s[:start] + "xxxxx" + s[at:]
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
 
 	"github.com/matterctl/matterctl/client"
@@ -77,7 +76,7 @@ func generateRun(ctx context.Context, opts *GenerateOptions) error {
 	if err != nil {
 		return err
 	}
-	u, err := resolveUser(ctx, c, opts.User)
+	u, err := cmdutil.ResolveUser(ctx, c, opts.User)
 	if err != nil {
 		return err
 	}
@@ -127,21 +126,3 @@ func withTokenHint(err error) error {
 	return err
 }
 
-// resolveUser resolves one user argument with the bulk resolver, returning its error as is
-// (not found: exit 5; permission denied: exit 4; …).
-func resolveUser(ctx context.Context, c client.Client, arg string) (*model.User, error) {
-	refs, err := cmdutil.ResolveUsers(ctx, c, []string{arg})
-	if err != nil {
-		return nil, err
-	}
-	if len(refs) != 1 {
-		return nil, errors.New("user resolution returned no result")
-	}
-	if refs[0].Err != nil {
-		return nil, refs[0].Err
-	}
-	if refs[0].User == nil {
-		return nil, &cmdutil.NotFoundError{Kind: "user", Name: arg}
-	}
-	return refs[0].User, nil
-}

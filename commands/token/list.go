@@ -93,7 +93,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	u, err := resolveUser(ctx, c, opts.User)
+	u, err := cmdutil.ResolveUser(ctx, c, opts.User)
 	if err != nil {
 		return err
 	}

@@ -132,7 +132,7 @@ func changePasswordRun(ctx context.Context, opts *ChangePasswordOptions) error {
 	if err != nil {
 		return err
 	}
-	u, err := lookupOneUser(ctx, c, opts.User)
+	u, err := cmdutil.ResolveUser(ctx, c, opts.User)
 	if err != nil {
 		return err
 	}

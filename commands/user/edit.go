@@ -2,7 +2,6 @@ package user
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -119,7 +118,7 @@ func editRun(ctx context.Context, opts *EditOptions) error {
 	if err != nil {
 		return err
 	}
-	u, err := lookupOneUser(ctx, c, opts.User)
+	u, err := cmdutil.ResolveUser(ctx, c, opts.User)
 	if err != nil {
 		return err
 	}
@@ -199,21 +198,3 @@ func editNormalize(field, value string) string {
 	return value
 }
 
-// lookupOneUser resolves a single user argument with the bulk resolver and returns its error
-// as is: not found (exit 5), permission denied (exit 4), server error.
-func lookupOneUser(ctx context.Context, c client.Client, arg string) (*model.User, error) {
-	refs, err := cmdutil.ResolveUsers(ctx, c, []string{arg})
-	if err != nil {
-		return nil, err
-	}
-	if len(refs) != 1 {
-		return nil, errors.New("user resolution returned no result")
-	}
-	if refs[0].Err != nil {
-		return nil, refs[0].Err
-	}
-	if refs[0].User == nil {
-		return nil, &cmdutil.NotFoundError{Kind: "user", Name: arg}
-	}
-	return refs[0].User, nil
-}

@@ -14,7 +14,9 @@ bash "$HERE/sandbox.sh" start "$STATE_DIR"
 . "$STATE_DIR/env"
 
 step() {
-	printf '\n\033[1m$ matterctl %s\033[0m\n' "$*"
+	local shown
+	shown=$(printf ' %q' "$@")
+	printf '\n\033[1m$ matterctl%s\033[0m\n' "$shown"
 	"$BIN" "$@"
 }
 
@@ -26,7 +28,8 @@ step auth status
 step --server sandbox api /system/ping
 if "$BIN" user --help 2>/dev/null | grep -q '^  create'; then
 	suffix=$RANDOM
-	step user create --username "demo$suffix" --email "demo$suffix@example.com" --password "Demo-Passw0rd-$suffix"
+	printf '\n\033[1m$ matterctl user create --username demo%s --email demo%s@example.com --password-file - <<< "$PASSWORD"\033[0m\n' "$suffix" "$suffix"
+	printf 'Demo-Passw0rd-%s\n' "$suffix" | "$BIN" user create --username "demo$suffix" --email "demo$suffix@example.com" --password-file -
 	step user list --per-page 5
 	step user deactivate "demo$suffix" --dry-run
 	step user deactivate "demo$suffix"

@@ -197,4 +197,3 @@ func editNormalize(field, value string) string {
 	}
 	return value
 }
-

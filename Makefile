@@ -50,8 +50,12 @@ bench: ## benchmarks: Go micro-benchmarks, then matterctl against a real server
 	$(GO) test -run '^$$' -bench . -benchmem ./client/ ./printer/ ./commands/...
 	$(MAKE) bench-e2e
 
-bench-e2e: build sandbox-build
-	MATTERCTL_BIN=$(CURDIR)/$(BIN) MATTERCTL_BENCH=1 $(GO) test -tags e2e -count=1 -timeout 60m -run '^$$' -bench . -benchtime 1x ./e2e/
+# BENCH selects benchmarks by regexp (e.g. BENCH=UserListAll), BENCH_COUNT repeats each one.
+# MATTERCTL_E2E_STATE=DIR reuses a running sandbox instead of starting a fresh one.
+BENCH       ?= .
+BENCH_COUNT ?= 1
+bench-e2e: build sandbox-build ## server benchmarks: user list --all (20 000 users), activate/deactivate 500, direct and +10 ms each way
+	MATTERCTL_BIN=$(CURDIR)/$(BIN) MATTERCTL_BENCH=1 $(GO) test -tags e2e -count=$(BENCH_COUNT) -timeout 60m -run '^$$' -bench '$(BENCH)' -benchtime 1x ./e2e/
 
 clean: ## remove build output (not the cached server binary)
 	rm -rf bin dist .e2e.log

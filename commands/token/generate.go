@@ -125,4 +125,3 @@ func withTokenHint(err error) error {
 	}
 	return err
 }
-

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/itchyny/gojq"
@@ -44,6 +45,8 @@ type Printer struct {
 	format Format
 	jq     *gojq.Code
 	quiet  bool
+	// msgMu keeps message lines whole when workers of a multi-argument verb report at once.
+	msgMu sync.Mutex
 }
 
 // New validates the format flags and returns the printer for this run.
@@ -103,7 +106,14 @@ func (p *Printer) Successf(format string, args ...any) {
 	if p.quiet {
 		return
 	}
-	fmt.Fprintf(p.ios.ErrOut, format+"\n", args...)
+	p.message("", format, args)
+}
+
+func (p *Printer) message(prefix, format string, args []any) {
+	line := prefix + fmt.Sprintf(format, args...) + "\n"
+	p.msgMu.Lock()
+	defer p.msgMu.Unlock()
+	_, _ = io.WriteString(p.ios.ErrOut, line)
 }
 
 // Infof reports progress on stderr, unless --quiet.
@@ -111,12 +121,12 @@ func (p *Printer) Infof(format string, args ...any) { p.Successf(format, args...
 
 // Warnf writes a warning on stderr. Warnings survive --quiet.
 func (p *Printer) Warnf(format string, args ...any) {
-	fmt.Fprintf(p.ios.ErrOut, "warning: "+format+"\n", args...)
+	p.message("warning: ", format, args)
 }
 
 // Errorf writes one failure line on stderr (for per-argument failures). Survives --quiet.
 func (p *Printer) Errorf(format string, args ...any) {
-	fmt.Fprintf(p.ios.ErrOut, format+"\n", args...)
+	p.message("", format, args)
 }
 
 // Column is one column of a table or plain listing.

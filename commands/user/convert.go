@@ -132,6 +132,9 @@ func convertRun(ctx context.Context, opts *ConvertOptions) error {
 		}
 	}
 	p, err := opts.Printer()
+	if err == nil && opts.Password != "" {
+		p.Warnf("--password exposes the password in the process list and shell history; use --password-file")
+	}
 	if err != nil {
 		return err
 	}

@@ -33,10 +33,12 @@ type CreateOptions struct {
 	Printer  func() (*printer.Printer, error)
 	Prompter prompt.Prompter
 
-	Username            string
-	Email               string
-	Password            string
-	PasswordFile        string
+	Username     string
+	Email        string
+	Password     string
+	PasswordFile string
+	// PasswordOnArgv is set when --password was given on the command line (a warning follows).
+	PasswordOnArgv      bool
 	Nickname            string
 	FirstName           string
 	LastName            string
@@ -139,6 +141,7 @@ func createValidateFlags(cmd *cobra.Command, opts *CreateOptions) error {
 	if err := cmdutil.MutuallyExclusive(cmd, "password", "password-file"); err != nil {
 		return err
 	}
+	opts.PasswordOnArgv = opts.Password != ""
 	if opts.PasswordFile != "" {
 		pw, err := cmdutil.ReadSecretFile(opts.PasswordFile, opts.IO.In)
 		if err != nil {
@@ -176,6 +179,9 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	p, err := opts.Printer()
 	if err != nil {
 		return err
+	}
+	if opts.PasswordOnArgv {
+		p.Warnf("--password exposes the password in the process list and shell history; use --password-file")
 	}
 	if opts.Bulk.File != "" {
 		return createBulk(ctx, opts, p)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -312,8 +313,17 @@ func TestCreateRunSingle(t *testing.T) {
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
 				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.errOut)
 			}
-			if env.errOut.String() != tt.wantErr {
-				t.Errorf("stderr = %q, want %q", env.errOut, tt.wantErr)
+			// --password on argv always earns a warning; the rest of stderr is the verb's own.
+			stderr := env.errOut.String()
+			const argvWarning = "warning: --password exposes the password in the process list and shell history; use --password-file\n"
+			if slices.Contains(tt.argv, "--password") {
+				if !strings.HasPrefix(stderr, argvWarning) {
+					t.Errorf("no warning about --password on the command line: %q", stderr)
+				}
+				stderr = strings.TrimPrefix(stderr, argvWarning)
+			}
+			if stderr != tt.wantErr {
+				t.Errorf("stderr = %q, want %q", stderr, tt.wantErr)
 			}
 			if len(srv.created) != tt.wantCreated {
 				t.Fatalf("CreateUser calls = %d, want %d", len(srv.created), tt.wantCreated)

@@ -199,7 +199,7 @@ func RunUserVerb(ctx context.Context, c client.Client, p *printer.Printer, v Use
 			if rows == nil {
 				return nil
 			}
-			row := Row{Input: o.Label, OK: o.Err == nil, DryRun: v.DryRun, User: o.Result}
+			row := Row{Input: o.Label, OK: o.Err == nil, DryRun: v.DryRun, User: ScrubUser(o.Result)}
 			if o.Err != nil {
 				row.Error = ErrorMessageLine(o.Err)
 			}
@@ -211,4 +211,15 @@ func RunUserVerb(ctx context.Context, c client.Client, p *printer.Printer, v Use
 		}
 	}
 	return err
+}
+
+// ScrubUser returns u without the secrets some endpoints send back unsanitised (password hash,
+// MFA secret), for printing. u itself is not changed.
+func ScrubUser(u *model.User) *model.User {
+	if u == nil || (u.Password == "" && u.MfaSecret == "") {
+		return u
+	}
+	clean := *u
+	clean.Password, clean.MfaSecret = "", ""
+	return &clean
 }

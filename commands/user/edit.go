@@ -57,10 +57,9 @@ may enforce further rules.`,
 			`  matterctl user edit email alice alice.smith@example.com`),
 		newCmdEditField(f, runF, editFieldAuthData, "<user> <new-authdata>", "Change a user's authentication data",
 			`Change the authentication data of a user: the ID the SSO provider (LDAP, SAML, GitLab, …)
-knows the user by. The user's authentication service is kept. An empty value ("") clears the
-authentication data.`,
-			`  matterctl user edit authdata alice 0123456789
-  matterctl user edit authdata alice ""`),
+knows the user by. The user's authentication service is kept. The value cannot be empty: the
+server does not accept clearing it.`,
+			`  matterctl user edit authdata alice 0123456789`),
 	)
 	return cmd
 }
@@ -102,6 +101,10 @@ func validateEditValue(field, value string) error {
 			return cmdutil.FlagErrorf("invalid email address %q", value)
 		}
 	case editFieldAuthData:
+		if value == "" {
+			// The server refuses empty auth data (HTTP 400); say so before sending anything.
+			return cmdutil.FlagErrorf("authentication data cannot be empty: the server does not accept clearing it")
+		}
 		if len(value) > model.UserAuthDataMaxLength {
 			return cmdutil.FlagErrorf("authentication data is too long: at most %d characters", model.UserAuthDataMaxLength)
 		}
@@ -124,7 +127,9 @@ func editRun(ctx context.Context, opts *EditOptions) error {
 	}
 
 	current, label := editCurrentValue(u, opts.Field)
-	if current == editNormalize(opts.Field, opts.Value) {
+	// The API never shows auth data (it reads as ""), so it is always sent.
+	known := opts.Field != editFieldAuthData
+	if known && current == editNormalize(opts.Field, opts.Value) {
 		p.Infof("User %s already has %s %q: nothing to change", u.Username, label, opts.Value)
 		if p.Structured() && !opts.DryRun {
 			return p.Object(u, userFields(u))
@@ -132,7 +137,11 @@ func editRun(ctx context.Context, opts *EditOptions) error {
 		return nil
 	}
 	if opts.DryRun {
-		p.Infof("would change the %s of user %s (%s) from %q to %q", label, u.Username, u.Id, current, opts.Value)
+		if known {
+			p.Infof("would change the %s of user %s (%s) from %q to %q", label, u.Username, u.Id, current, opts.Value)
+		} else {
+			p.Infof("would set the %s of user %s (%s) to %q", label, u.Username, u.Id, opts.Value)
+		}
 		return nil
 	}
 

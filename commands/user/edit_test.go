@@ -84,7 +84,7 @@ func TestEditFlags(t *testing.T) {
 		{name: "username", argv: []string{"username", "alice", "alice2"}, want: EditOptions{Field: "username", User: "alice", Value: "alice2"}},
 		{name: "username uppercase accepted", argv: []string{"username", "alice", "Alice2"}, want: EditOptions{Field: "username", User: "alice", Value: "Alice2"}},
 		{name: "email dry run", argv: []string{"email", "alice", "a@example.com", "--dry-run"}, want: EditOptions{Field: "email", User: "alice", Value: "a@example.com", DryRun: true}},
-		{name: "authdata empty clears", argv: []string{"authdata", "alice", ""}, want: EditOptions{Field: "authdata", User: "alice", Value: ""}},
+		{name: "authdata empty is refused", argv: []string{"authdata", "alice", ""}, wantErr: "cannot be empty"},
 		{name: "invalid username", argv: []string{"username", "alice", "bad name!"}, wantErr: "invalid username"},
 		{name: "reserved username", argv: []string{"username", "alice", "all"}, wantErr: "invalid username"},
 		{name: "invalid email", argv: []string{"email", "alice", "not-an-email"}, wantErr: "invalid email"},
@@ -183,20 +183,6 @@ func TestEditRun(t *testing.T) {
 			},
 			wantStderr: []string{"User alice authdata updated successfully"},
 			wantCalls:  map[string]int{"UpdateUserAuth": 1, "PatchUser": 0},
-		},
-		{
-			name: "authdata cleared with an empty value",
-			argv: []string{"authdata", "alice", ""},
-			setup: func(fk *clienttest.Fake) {
-				fk.UpdateUserAuthFunc = func(_ context.Context, id string, a *model.UserAuth) (*model.UserAuth, *model.Response, error) {
-					if a.AuthData == nil || *a.AuthData != "" {
-						return nil, nil, errors.New("expected empty auth data")
-					}
-					return a, nil, nil
-				}
-			},
-			wantStderr: []string{"User alice authdata updated successfully"},
-			wantCalls:  map[string]int{"UpdateUserAuth": 1},
 		},
 		{
 			name:       "dry run changes nothing",

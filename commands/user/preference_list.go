@@ -95,7 +95,7 @@ func fetchPreferences(ctx context.Context, c client.Client, opts *PreferenceOpti
 	case opts.Action == preferenceActionGet:
 		pref, _, err := c.GetPreferenceByCategoryAndName(ctx, userID, opts.Category, opts.Name)
 		if err != nil {
-			if client.IsNotFound(err) {
+			if client.IsNotFound(err) || isMissingPreference(err) {
 				return nil, &cmdutil.NotFoundError{Kind: "preference", Name: opts.Category + " " + opts.Name}
 			}
 			return nil, err
@@ -124,4 +124,11 @@ func fetchPreferences(ctx context.Context, c client.Client, opts *PreferenceOpti
 		return prefs[i].Name < prefs[j].Name
 	})
 	return prefs, nil
+}
+
+// isMissingPreference recognises how Mattermost 7.8 answers for a preference that does not
+// exist: HTTP 400 with app.preference.get.app_error rather than 404.
+func isMissingPreference(err error) bool {
+	e := client.AsError(err)
+	return e != nil && e.Status == 400 && e.ID == "app.preference.get.app_error"
 }

@@ -63,15 +63,13 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 		Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
 		Plan: "verify the email of", Done: "Verified",
 		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
-			updated, _, err := c.VerifyUserEmailWithoutToken(ctx, u.Id)
-			if err != nil {
+			// Mattermost 7.8 answers with the user as it was before, unsanitised: report the
+			// user already resolved instead.
+			if _, _, err := c.VerifyUserEmailWithoutToken(ctx, u.Id); err != nil {
 				return nil, err
 			}
-			if updated == nil {
-				u.EmailVerified = true
-				return u, nil
-			}
-			return updated, nil
+			u.EmailVerified = true
+			return u, nil
 		},
 		Message: func(u *model.User) string { return fmt.Sprintf("User %s verified", u.Username) },
 	})

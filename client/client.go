@@ -29,6 +29,7 @@ type Client interface {
 	GetUsersByUsernames(ctx context.Context, usernames []string) ([]*model.User, *model.Response, error)
 	GetUsersWithCustomQueryParameters(ctx context.Context, page, perPage int, queryParameters, etag string) ([]*model.User, *model.Response, error)
 	SearchUsers(ctx context.Context, search *model.UserSearch) ([]*model.User, *model.Response, error)
+	AutocompleteUsers(ctx context.Context, username string, limit int, etag string) (*model.UserAutocomplete, *model.Response, error)
 	CreateUser(ctx context.Context, user *model.User) (*model.User, *model.Response, error)
 	PatchUser(ctx context.Context, userID string, patch *model.UserPatch) (*model.User, *model.Response, error)
 	UpdateUserAuth(ctx context.Context, userID string, userAuth *model.UserAuth) (*model.UserAuth, *model.Response, error)

@@ -27,6 +27,7 @@ type Fake struct {
 	GetUsersByIdsFunc                     func(ctx context.Context, userIDs []string) ([]*model.User, *model.Response, error)
 	GetUsersByUsernamesFunc               func(ctx context.Context, usernames []string) ([]*model.User, *model.Response, error)
 	GetUsersWithCustomQueryParametersFunc func(ctx context.Context, page, perPage int, queryParameters, etag string) ([]*model.User, *model.Response, error)
+	AutocompleteUsersFunc                 func(ctx context.Context, username string, limit int, etag string) (*model.UserAutocomplete, *model.Response, error)
 	SearchUsersFunc                       func(ctx context.Context, search *model.UserSearch) ([]*model.User, *model.Response, error)
 	CreateUserFunc                        func(ctx context.Context, user *model.User) (*model.User, *model.Response, error)
 	PatchUserFunc                         func(ctx context.Context, userID string, patch *model.UserPatch) (*model.User, *model.Response, error)
@@ -487,4 +488,13 @@ func (f *Fake) InviteUsersToTeam(ctx context.Context, teamID string, userEmails 
 		return nil, unexpected("InviteUsersToTeam")
 	}
 	return f.InviteUsersToTeamFunc(ctx, teamID, userEmails)
+}
+
+// AutocompleteUsers implements client.Client.
+func (f *Fake) AutocompleteUsers(ctx context.Context, username string, limit int, etag string) (*model.UserAutocomplete, *model.Response, error) {
+	f.record("AutocompleteUsers")
+	if f.AutocompleteUsersFunc == nil {
+		return nil, nil, unexpected("AutocompleteUsers")
+	}
+	return f.AutocompleteUsersFunc(ctx, username, limit, etag)
 }

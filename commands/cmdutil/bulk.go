@@ -63,8 +63,13 @@ func (b *BulkFlags) Args(args []string, stdin io.Reader, what string) ([]string,
 	if b.Parallel < 1 || b.Parallel > 64 {
 		return nil, FlagErrorf("--parallel must be between 1 and 64, got %d", b.Parallel)
 	}
-	if b.File != "" {
-		more, err := ReadArgsFile(b.File, stdin)
+	return ArgsWithFile(args, b.File, stdin, what)
+}
+
+// ArgsWithFile appends the arguments read from file (if any) to args and requires at least one.
+func ArgsWithFile(args []string, file string, stdin io.Reader, what string) ([]string, error) {
+	if file != "" {
+		more, err := ReadArgsFile(file, stdin)
 		if err != nil {
 			return nil, err
 		}

@@ -37,7 +37,7 @@ printed (mmctl prints nothing when any argument fails). Exit status 3 when some 
 		Example: `  matterctl user search alice bob@example.com
   matterctl user search --file users.txt --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			users, err := userArgsWithFile(args, opts.File, opts.IO)
+			users, err := cmdutil.ArgsWithFile(args, opts.File, opts.IO.In, "user")
 			if err != nil {
 				return err
 			}
@@ -66,21 +66,6 @@ func searchRun(ctx context.Context, opts *SearchOptions) error {
 		return err
 	}
 	return printUserRefs(ctx, p, refs)
-}
-
-// userArgsWithFile merges positional user arguments with those read from --file.
-func userArgsWithFile(args []string, file string, ios *iostreams.IOStreams) ([]string, error) {
-	if file != "" {
-		more, err := cmdutil.ReadArgsFile(file, ios.In)
-		if err != nil {
-			return nil, err
-		}
-		args = append(args, more...)
-	}
-	if len(args) == 0 {
-		return nil, cmdutil.FlagErrorf("give at least one user as an argument or with --file")
-	}
-	return args, nil
 }
 
 // printUserRefs prints the resolved users as one list in argument order and reports each

@@ -41,7 +41,7 @@ when some were not found, 5 when none was.`,
   matterctl user show alice --json | jq .roles
   matterctl user show alice bob@example.com 4xp9fdt7pbgium38k4dpd1ey3h`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			users, err := userArgsWithFile(args, opts.File, opts.IO)
+			users, err := cmdutil.ArgsWithFile(args, opts.File, opts.IO.In, "user")
 			if err != nil {
 				return err
 			}

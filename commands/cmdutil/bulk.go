@@ -139,6 +139,8 @@ type UserVerb struct {
 	Apply func(ctx context.Context, u *model.User) (*model.User, error)
 	// Message optionally replaces the default success line for a user.
 	Message func(u *model.User) string
+	// PlanMessage optionally replaces the dry-run line for a user; "" keeps the default.
+	PlanMessage func(u *model.User) string
 }
 
 // RunUserVerb resolves the arguments in bulk, applies the verb with bounded concurrency, prints
@@ -193,6 +195,8 @@ func RunUserVerb(ctx context.Context, c client.Client, p *printer.Printer, v Use
 		func(o Outcome[*model.User]) error {
 			if o.Err == nil {
 				switch {
+				case v.DryRun && v.PlanMessage != nil && v.PlanMessage(o.Result) != "":
+					p.Infof("%s", v.PlanMessage(o.Result))
 				case v.DryRun:
 					p.Infof("would %s user %s (%s)", v.Plan, o.Result.Username, o.Result.Id)
 				case v.Message != nil:

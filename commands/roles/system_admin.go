@@ -99,6 +99,15 @@ func setSystemAdmin(ctx context.Context, newClient func() (client.Client, error)
 		updated.Roles = roles
 		return &updated, nil
 	}
+	verb.PlanMessage = func(u *model.User) string {
+		if _, changed := withSystemAdmin(u.Roles, admin); changed {
+			return ""
+		}
+		if admin {
+			return fmt.Sprintf("user %s is already a system admin: nothing would change", u.Username)
+		}
+		return fmt.Sprintf("user %s is not a system admin: nothing would change", u.Username)
+	}
 	verb.Message = func(u *model.User) string {
 		_, skipped := unchanged.Load(u.Id)
 		switch {

@@ -1,12 +1,10 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,13 +14,9 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/spf13/cobra"
-
-	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/build"
 	"github.com/matterctl/matterctl/internal/httpstub"
-	"github.com/matterctl/matterctl/internal/iostreams"
 )
 
 const (
@@ -30,52 +24,12 @@ const (
 	apiToken  = "api-TOKEN-42"
 )
 
-type testEnv struct {
-	t      *testing.T
-	f      *cmdutil.Factory
-	reg    *httpstub.Registry
-	in     *bytes.Buffer
-	out    *bytes.Buffer
-	errOut *bytes.Buffer
-	env    map[string]string
-	dir    string
-}
-
-// newTestEnv builds a Factory on buffers whose HTTP requests the stub registry answers, with
-// environment credentials for serverURL and apiToken.
-func newTestEnv(t *testing.T, tty bool) *testEnv {
+// newTestEnv builds an Env whose HTTP requests the stub registry answers, with environment
+// credentials for serverURL and apiToken.
+func newTestEnv(t *testing.T, tty bool) *cmdtest.Env {
 	t.Helper()
-	// A safety net: a test that loses its config path must not touch the real config file.
-	t.Setenv("MATTERCTL_CONFIG", filepath.Join(t.TempDir(), "default-config.json"))
-	ios, in, out, errOut := iostreams.Test()
-	ios.SetTTY(tty)
-	e := &testEnv{
-		t: t, reg: httpstub.New(t), in: in, out: out, errOut: errOut, dir: t.TempDir(),
-		env: map[string]string{"MATTERCTL_URL": serverURL, "MATTERCTL_TOKEN": apiToken},
-	}
-	f := cmdutil.New(ios, build.Info{Version: "1.2.3"}, func(k string) string { return e.env[k] })
-	f.Globals.ConfigPath = filepath.Join(e.dir, "config.json")
-	f.NewClient = func(opts client.Options) (client.Client, error) {
-		return e.reg.Client4(opts.BaseURL(), opts.Token), nil
-	}
-	f.HTTPClient = func() (*http.Client, client.Options, error) {
-		creds, err := f.Credentials()
-		if err != nil {
-			return nil, client.Options{}, err
-		}
-		opts, err := f.ClientOptions(creds)
-		return e.reg.Client(), opts, err
-	}
-	e.f = f
-	return e
-}
-
-func (e *testEnv) run(cmd *cobra.Command, args ...string) error {
-	e.t.Helper()
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	return cmd.ExecuteContext(context.Background())
+	return cmdtest.New(t, cmdtest.TTY(tty), cmdtest.HTTPStub(),
+		cmdtest.Vars(map[string]string{"MATTERCTL_URL": serverURL, "MATTERCTL_TOKEN": apiToken}))
 }
 
 func wantExit(t *testing.T, err error, code int) {
@@ -122,7 +76,7 @@ func TestAPIFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t, false)
 			var got *Options
-			err := e.run(NewCmdAPI(e.f, func(_ context.Context, o *Options) error { got = o; return nil }), tt.args...)
+			err := e.Exec(NewCmdAPI(e.F, func(_ context.Context, o *Options) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				var fe *cmdutil.FlagError
 				if !errors.As(err, &fe) || cmdutil.ExitCode(err) != cmdutil.ExitUsage {
@@ -146,7 +100,7 @@ func TestAPIFlags(t *testing.T) {
 				strings.Join(got.Headers, "|") != strings.Join(tt.want.Headers, "|") {
 				t.Errorf("options\n got %+v\nwant %+v", *got, tt.want)
 			}
-			if got.IO != e.f.IOStreams || got.HTTPClient == nil || got.Printer == nil {
+			if got.IO != e.F.IOStreams || got.HTTPClient == nil || got.Printer == nil {
 				t.Error("the dependencies are not injected")
 			}
 		})
@@ -156,7 +110,7 @@ func TestAPIFlags(t *testing.T) {
 func TestAPIArgCount(t *testing.T) {
 	e := newTestEnv(t, false)
 	for _, args := range [][]string{nil, {"GET", "/a", "/b"}} {
-		if err := e.run(NewCmdAPI(e.f, func(context.Context, *Options) error { return nil }), args...); err == nil {
+		if err := e.Exec(NewCmdAPI(e.F, func(context.Context, *Options) error { return nil }), args...); err == nil {
 			t.Errorf("%q accepted", args)
 		}
 	}
@@ -356,35 +310,36 @@ func TestAPIRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t, tt.tty)
-			e.f.Globals.JQ = tt.jq
-			e.in.WriteString(tt.stdin)
+			dir := t.TempDir()
+			e.F.Globals.JQ = tt.jq
+			e.In.WriteString(tt.stdin)
 			for name, content := range tt.files {
-				if err := os.WriteFile(filepath.Join(e.dir, name), []byte(content), 0o600); err != nil {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
 					t.Fatal(err)
 				}
 			}
 			if tt.stubs != nil {
-				tt.stubs(t, e.reg)
+				tt.stubs(t, e.Reg)
 			}
 			args := make([]string, len(tt.args))
 			for i, a := range tt.args {
-				args[i] = strings.ReplaceAll(a, "$DIR", e.dir)
+				args[i] = strings.ReplaceAll(a, "$DIR", dir)
 			}
-			err := e.run(NewCmdAPI(e.f, nil), args...)
+			err := e.Exec(NewCmdAPI(e.F, nil), args...)
 			wantExit(t, err, tt.wantExit)
 			if tt.wantErr != "" && !strings.Contains(cmdutil.ErrorMessage(err), tt.wantErr) {
 				t.Errorf("error message %q does not contain %q", cmdutil.ErrorMessage(err), tt.wantErr)
 			}
-			if e.out.String() != tt.wantOut {
-				t.Errorf("stdout\n%q\nwant\n%q", e.out.String(), tt.wantOut)
+			if e.Out.String() != tt.wantOut {
+				t.Errorf("stdout\n%q\nwant\n%q", e.Out.String(), tt.wantOut)
 			}
-			if e.errOut.Len() != 0 {
-				t.Errorf("stderr %q", e.errOut.String())
+			if e.ErrOut.Len() != 0 {
+				t.Errorf("stderr %q", e.ErrOut.String())
 			}
-			if tt.stubs == nil && len(e.reg.Requests()) != 0 {
-				t.Errorf("requests were made: %+v", e.reg.Requests())
+			if tt.stubs == nil && len(e.Reg.Requests()) != 0 {
+				t.Errorf("requests were made: %+v", e.Reg.Requests())
 			}
-			if strings.Contains(e.out.String(), apiToken) || strings.Contains(cmdutil.ErrorMessage(err), apiToken) {
+			if strings.Contains(e.Out.String(), apiToken) || strings.Contains(cmdutil.ErrorMessage(err), apiToken) {
 				t.Error("the token was printed")
 			}
 		})
@@ -393,9 +348,9 @@ func TestAPIRun(t *testing.T) {
 
 func TestAPIWithoutCredentials(t *testing.T) {
 	e := newTestEnv(t, false)
-	e.env = map[string]string{}
-	wantExit(t, e.run(NewCmdAPI(e.f, nil), "/users/me"), cmdutil.ExitAuth)
-	if len(e.reg.Requests()) != 0 || e.out.Len() != 0 {
+	e.Vars = map[string]string{}
+	wantExit(t, e.Exec(NewCmdAPI(e.F, nil), "/users/me"), cmdutil.ExitAuth)
+	if len(e.Reg.Requests()) != 0 || e.Out.Len() != 0 {
 		t.Error("a request was made or something printed")
 	}
 }
@@ -423,13 +378,13 @@ func TestAPIPaginate(t *testing.T) {
 	for _, tty := range []bool{false, true} {
 		t.Run(fmt.Sprintf("tty=%v", tty), func(t *testing.T) {
 			e := newTestEnv(t, tty)
-			stubPages(t, e.reg, 200, 200, 50)
-			if err := e.run(NewCmdAPI(e.f, nil), "/users", "--paginate"); err != nil {
+			stubPages(t, e.Reg, 200, 200, 50)
+			if err := e.Exec(NewCmdAPI(e.F, nil), "/users", "--paginate"); err != nil {
 				t.Fatal(err)
 			}
 			var items []map[string]string
-			if err := json.Unmarshal(e.out.Bytes(), &items); err != nil {
-				t.Fatalf("stdout is not one JSON array: %v\n%.300s", err, e.out.String())
+			if err := json.Unmarshal(e.Out.Bytes(), &items); err != nil {
+				t.Fatalf("stdout is not one JSON array: %v\n%.300s", err, e.Out.String())
 			}
 			if len(items) != 450 {
 				t.Fatalf("%d items, want 450", len(items))
@@ -445,24 +400,24 @@ func TestAPIPaginate(t *testing.T) {
 
 func TestAPIPaginateJQ(t *testing.T) {
 	e := newTestEnv(t, false)
-	e.f.Globals.JQ = "length"
-	stubPages(t, e.reg, 200, 200, 50)
-	if err := e.run(NewCmdAPI(e.f, nil), "/users", "--paginate"); err != nil {
+	e.F.Globals.JQ = "length"
+	stubPages(t, e.Reg, 200, 200, 50)
+	if err := e.Exec(NewCmdAPI(e.F, nil), "/users", "--paginate"); err != nil {
 		t.Fatal(err)
 	}
-	if e.out.String() != "450\n" {
-		t.Errorf("stdout %q", e.out.String())
+	if e.Out.String() != "450\n" {
+		t.Errorf("stdout %q", e.Out.String())
 	}
 }
 
 func TestAPIPaginateEmpty(t *testing.T) {
 	e := newTestEnv(t, false)
-	stubPages(t, e.reg, 0)
-	if err := e.run(NewCmdAPI(e.f, nil), "/users", "--paginate"); err != nil {
+	stubPages(t, e.Reg, 0)
+	if err := e.Exec(NewCmdAPI(e.F, nil), "/users", "--paginate"); err != nil {
 		t.Fatal(err)
 	}
-	if e.out.String() != "[]\n" {
-		t.Errorf("stdout %q", e.out.String())
+	if e.Out.String() != "[]\n" {
+		t.Errorf("stdout %q", e.Out.String())
 	}
 }
 
@@ -470,36 +425,36 @@ func TestAPIPaginateKeepsQueryAndPerPage(t *testing.T) {
 	e := newTestEnv(t, false)
 	for page, size := range []int{2, 1} {
 		items := make([]map[string]int, size)
-		e.reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {strconv.Itoa(page + 3)}, "per_page": {"2"}, "in_team": {"t1"}}),
+		e.Reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {strconv.Itoa(page + 3)}, "per_page": {"2"}, "in_team": {"t1"}}),
 			httpstub.JSONResponse(200, items))
 	}
-	e.reg.Register(httpstub.MatcherFunc("later pages", func(req *http.Request) bool {
+	e.Reg.Register(httpstub.MatcherFunc("later pages", func(req *http.Request) bool {
 		p, _ := strconv.Atoi(req.URL.Query().Get("page"))
 		return p > 4
 	}), httpstub.JSONResponse(200, []string{}), httpstub.AnyTimes())
-	if err := e.run(NewCmdAPI(e.f, nil), "GET", "/users", "--paginate", "-f", "in_team=t1", "-F", "per_page=2", "-F", "page=3"); err != nil {
+	if err := e.Exec(NewCmdAPI(e.F, nil), "GET", "/users", "--paginate", "-f", "in_team=t1", "-F", "per_page=2", "-F", "page=3"); err != nil {
 		t.Fatal(err)
 	}
 	var items []any
-	if err := json.Unmarshal(e.out.Bytes(), &items); err != nil || len(items) != 3 {
-		t.Errorf("stdout %q (%v)", e.out.String(), err)
+	if err := json.Unmarshal(e.Out.Bytes(), &items); err != nil || len(items) != 3 {
+		t.Errorf("stdout %q (%v)", e.Out.String(), err)
 	}
 }
 
 func TestAPIPaginateFailureKeepsStdoutValid(t *testing.T) {
 	e := newTestEnv(t, false)
 	items := make([]map[string]int, 200)
-	e.reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {"0"}}), httpstub.JSONResponse(200, items))
-	e.reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {"1"}}),
+	e.Reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {"0"}}), httpstub.JSONResponse(200, items))
+	e.Reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {"1"}}),
 		httpstub.AppErrorResponse(403, "api.context.permissions.app_error", "You do not have the appropriate permissions."))
-	e.reg.Register(httpstub.MatcherFunc("later pages", func(req *http.Request) bool {
+	e.Reg.Register(httpstub.MatcherFunc("later pages", func(req *http.Request) bool {
 		p, _ := strconv.Atoi(req.URL.Query().Get("page"))
 		return p > 1
 	}), httpstub.JSONResponse(200, items), httpstub.AnyTimes())
-	err := e.run(NewCmdAPI(e.f, nil), "/users", "--paginate")
+	err := e.Exec(NewCmdAPI(e.F, nil), "/users", "--paginate")
 	wantExit(t, err, cmdutil.ExitAuth)
 	var got []any
-	if jerr := json.Unmarshal(e.out.Bytes(), &got); jerr != nil {
+	if jerr := json.Unmarshal(e.Out.Bytes(), &got); jerr != nil {
 		t.Fatalf("stdout is not valid JSON after a failed page: %v", jerr)
 	}
 	if len(got) != 200 {
@@ -509,12 +464,12 @@ func TestAPIPaginateFailureKeepsStdoutValid(t *testing.T) {
 
 func TestAPIPaginateNotAList(t *testing.T) {
 	e := newTestEnv(t, false)
-	e.reg.Register(httpstub.REST("GET", "/api/v4/users/me"), httpstub.JSONResponse(200, map[string]string{"id": "u1"}), httpstub.AnyTimes())
-	err := e.run(NewCmdAPI(e.f, nil), "/users/me", "--paginate")
+	e.Reg.Register(httpstub.REST("GET", "/api/v4/users/me"), httpstub.JSONResponse(200, map[string]string{"id": "u1"}), httpstub.AnyTimes())
+	err := e.Exec(NewCmdAPI(e.F, nil), "/users/me", "--paginate")
 	if err == nil || !strings.Contains(err.Error(), "is not a JSON array") {
 		t.Fatalf("want a not-a-list error, got %v", err)
 	}
-	if e.out.String() != "[]\n" {
-		t.Errorf("stdout %q", e.out.String())
+	if e.Out.String() != "[]\n" {
+		t.Errorf("stdout %q", e.Out.String())
 	}
 }

@@ -75,8 +75,8 @@ func TestLoginFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t, false)
 			var got *LoginOptions
-			cmd := NewCmdLogin(e.f, func(_ context.Context, o *LoginOptions) error { got = o; return nil })
-			err := e.run(cmd, tt.args...)
+			cmd := NewCmdLogin(e.F, func(_ context.Context, o *LoginOptions) error { got = o; return nil })
+			err := e.Exec(cmd, tt.args...)
 			switch {
 			case tt.wantErr != "":
 				wantUsage(t, err, tt.wantErr)
@@ -98,7 +98,7 @@ func TestLoginFlags(t *testing.T) {
 			if got == nil {
 				t.Fatal("runF not called")
 			}
-			if got.F != e.f {
+			if got.F != e.F {
 				t.Error("the options do not carry the factory")
 			}
 			got.F = nil
@@ -110,7 +110,7 @@ func TestLoginFlags(t *testing.T) {
 }
 
 func TestLoginSecretFlagsHidden(t *testing.T) {
-	cmd := NewCmdLogin(newTestEnv(t, false).f, nil)
+	cmd := NewCmdLogin(newTestEnv(t, false).F, nil)
 	for _, name := range []string{"password", "access-token"} {
 		if fl := cmd.Flags().Lookup(name); fl == nil || !fl.Hidden {
 			t.Errorf("--%s should exist and be hidden", name)
@@ -142,7 +142,7 @@ func TestRenewFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t, false)
 			var got *RenewOptions
-			err := e.run(NewCmdRenew(e.f, func(_ context.Context, o *RenewOptions) error { got = o; return nil }), tt.args...)
+			err := e.Exec(NewCmdRenew(e.F, func(_ context.Context, o *RenewOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				wantUsage(t, err, tt.wantErr)
 				if got != nil {
@@ -178,7 +178,7 @@ func TestSetFlags(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t, tt.tty)
 			var got *SetOptions
-			err := e.run(NewCmdSet(e.f, func(_ context.Context, o *SetOptions) error { got = o; return nil }), tt.args...)
+			err := e.Exec(NewCmdSet(e.F, func(_ context.Context, o *SetOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				wantUsage(t, err, tt.wantErr)
 				if got != nil {
@@ -199,7 +199,7 @@ func TestSetFlags(t *testing.T) {
 func TestSwitchIsSet(t *testing.T) {
 	e := newTestEnv(t, false)
 	e.seed("prod", &config.Profile{Name: "prod", URL: serverURL}, &config.Profile{Name: "dev", URL: serverURL})
-	if err := e.run(NewCmdAuth(e.f), "switch", "dev"); err != nil {
+	if err := e.Exec(NewCmdAuth(e.F), "switch", "dev"); err != nil {
 		t.Fatal(err)
 	}
 	if cur := e.load().Current; cur != "dev" {
@@ -211,12 +211,12 @@ func TestDeleteFlags(t *testing.T) {
 	e := newTestEnv(t, false)
 	var got *DeleteOptions
 	runF := func(_ context.Context, o *DeleteOptions) error { got = o; return nil }
-	if err := e.run(NewCmdDelete(e.f, runF), "prod"); err != nil || got.Name != "prod" {
+	if err := e.Exec(NewCmdDelete(e.F, runF), "prod"); err != nil || got.Name != "prod" {
 		t.Fatalf("delete prod: %v %+v", err, got)
 	}
 	got = nil
-	wantUsage(t, e.run(NewCmdDelete(e.f, runF)), "expects a profile name, got 0")
-	wantUsage(t, e.run(NewCmdDelete(e.f, runF), "a", "b"), "expects a profile name, got 2")
+	wantUsage(t, e.Exec(NewCmdDelete(e.F, runF)), "expects a profile name, got 0")
+	wantUsage(t, e.Exec(NewCmdDelete(e.F, runF), "a", "b"), "expects a profile name, got 2")
 	if got != nil {
 		t.Error("runF called")
 	}
@@ -226,7 +226,7 @@ func TestCleanFlags(t *testing.T) {
 	for _, args := range [][]string{{"--yes"}, {"-y"}, nil} {
 		e := newTestEnv(t, false)
 		var got *CleanOptions
-		if err := e.run(NewCmdClean(e.f, func(_ context.Context, o *CleanOptions) error { got = o; return nil }), args...); err != nil {
+		if err := e.Exec(NewCmdClean(e.F, func(_ context.Context, o *CleanOptions) error { got = o; return nil }), args...); err != nil {
 			t.Fatal(err)
 		}
 		if got.Yes != (len(args) > 0) {
@@ -240,27 +240,27 @@ func TestNoArgVerbsRejectArguments(t *testing.T) {
 	called := false
 	build := map[string]func() *cobra.Command{
 		"list": func() *cobra.Command {
-			return NewCmdList(e.f, func(context.Context, *ListOptions) error { called = true; return nil })
+			return NewCmdList(e.F, func(context.Context, *ListOptions) error { called = true; return nil })
 		},
 		"current": func() *cobra.Command {
-			return NewCmdCurrent(e.f, func(context.Context, *CurrentOptions) error { called = true; return nil })
+			return NewCmdCurrent(e.F, func(context.Context, *CurrentOptions) error { called = true; return nil })
 		},
 		"status": func() *cobra.Command {
-			return NewCmdStatus(e.f, func(context.Context, *StatusOptions) error { called = true; return nil })
+			return NewCmdStatus(e.F, func(context.Context, *StatusOptions) error { called = true; return nil })
 		},
 		"token": func() *cobra.Command {
-			return NewCmdToken(e.f, func(context.Context, *TokenOptions) error { called = true; return nil })
+			return NewCmdToken(e.F, func(context.Context, *TokenOptions) error { called = true; return nil })
 		},
 		"clean": func() *cobra.Command {
-			return NewCmdClean(e.f, func(context.Context, *CleanOptions) error { called = true; return nil })
+			return NewCmdClean(e.F, func(context.Context, *CleanOptions) error { called = true; return nil })
 		},
 	}
 	for name, newCmd := range build {
 		called = false
-		if err := e.run(newCmd(), "x"); err == nil || called {
+		if err := e.Exec(newCmd(), "x"); err == nil || called {
 			t.Errorf("%s x: error %v, runF called: %v", name, err, called)
 		}
-		if err := e.run(newCmd()); err != nil || !called {
+		if err := e.Exec(newCmd()); err != nil || !called {
 			t.Errorf("%s: error %v, runF called: %v", name, err, called)
 		}
 	}

@@ -1,83 +1,33 @@
 package auth
 
 import (
-	"bytes"
-	"context"
 	"errors"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
-	"github.com/spf13/cobra"
 
-	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/build"
 	"github.com/matterctl/matterctl/internal/config"
 	"github.com/matterctl/matterctl/internal/httpstub"
-	"github.com/matterctl/matterctl/internal/iostreams"
-	"github.com/matterctl/matterctl/internal/prompt"
 )
 
-// testEnv is one command run's world: a Factory wired to buffers, a stub HTTP registry, a
-// scripted prompter, environment variables and a config file in a temporary directory.
+// testEnv is one command run's world (see cmdtest.Env: streams, HTTP stub registry, scripted
+// prompter, environment, config file) plus a directory for the test's own files.
 type testEnv struct {
-	t          *testing.T
-	f          *cmdutil.Factory
-	reg        *httpstub.Registry
-	prompter   *fakePrompter
-	in         *bytes.Buffer
-	out        *bytes.Buffer
-	errOut     *bytes.Buffer
-	env        map[string]string
-	dir        string
-	configPath string
+	*cmdtest.Env
+	t   *testing.T
+	dir string
 }
 
 func newTestEnv(t *testing.T, tty bool) *testEnv {
 	t.Helper()
-	// iostreams.CanPrompt reads the process environment; keep a developer's setting out of tests.
-	t.Setenv("MATTERCTL_NO_PROMPT", "")
-	// A safety net: a test that loses its config path must not touch the real config file.
-	t.Setenv("MATTERCTL_CONFIG", filepath.Join(t.TempDir(), "default-config.json"))
-	ios, in, out, errOut := iostreams.Test()
-	ios.SetTTY(tty)
-	e := &testEnv{
-		t: t, reg: httpstub.New(t), prompter: newFakePrompter(t),
-		in: in, out: out, errOut: errOut, env: map[string]string{}, dir: t.TempDir(),
-	}
-	e.configPath = filepath.Join(e.dir, "config.json")
-	f := cmdutil.New(ios, build.Info{Version: "1.2.3"}, func(k string) string { return e.env[k] })
-	f.Globals.ConfigPath = e.configPath
-	f.Prompter = e.prompter
-	f.NewClient = func(opts client.Options) (client.Client, error) {
-		return e.reg.Client4(opts.BaseURL(), opts.Token), nil
-	}
-	f.HTTPClient = func() (*http.Client, client.Options, error) {
-		creds, err := f.Credentials()
-		if err != nil {
-			return nil, client.Options{}, err
-		}
-		opts, err := f.ClientOptions(creds)
-		return e.reg.Client(), opts, err
-	}
-	e.f = f
-	return e
-}
-
-// run executes cmd with args and returns its error; usage and cobra's own output are discarded.
-func (e *testEnv) run(cmd *cobra.Command, args ...string) error {
-	e.t.Helper()
-	cmd.SetArgs(args)
-	cmd.SetIn(e.in)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	return cmd.ExecuteContext(context.Background())
+	env := cmdtest.New(t, cmdtest.TTY(tty), cmdtest.HTTPStub())
+	return &testEnv{Env: env, t: t, dir: filepath.Dir(env.ConfigPath)}
 }
 
 // writeFile creates a file in the test directory and returns its path.
@@ -93,7 +43,7 @@ func (e *testEnv) writeFile(name, content string) string {
 // seed writes profiles to the config file; current names the current one.
 func (e *testEnv) seed(current string, profiles ...*config.Profile) {
 	e.t.Helper()
-	err := config.NewStore(e.configPath).Update(func(f *config.File) error {
+	err := config.NewStore(e.ConfigPath).Update(func(f *config.File) error {
 		for _, p := range profiles {
 			cp := *p
 			f.Put(&cp)
@@ -108,7 +58,7 @@ func (e *testEnv) seed(current string, profiles ...*config.Profile) {
 
 func (e *testEnv) load() *config.File {
 	e.t.Helper()
-	f, err := config.NewStore(e.configPath).Load()
+	f, err := config.NewStore(e.ConfigPath).Load()
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -118,7 +68,7 @@ func (e *testEnv) load() *config.File {
 // rawConfig is the config file's bytes, nil when it does not exist.
 func (e *testEnv) rawConfig() []byte {
 	e.t.Helper()
-	b, err := os.ReadFile(e.configPath)
+	b, err := os.ReadFile(e.ConfigPath)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
@@ -139,7 +89,7 @@ func (e *testEnv) assertNoSecrets(err error, secrets ...string) {
 		if s == "" {
 			continue
 		}
-		for where, text := range map[string]string{"stdout": e.out.String(), "stderr": e.errOut.String(), "error": msg} {
+		for where, text := range map[string]string{"stdout": e.Out.String(), "stderr": e.ErrOut.String(), "error": msg} {
 			if strings.Contains(text, s) {
 				e.t.Errorf("secret %q appears in %s: %q", s, where, text)
 			}
@@ -152,109 +102,6 @@ func wantExit(t *testing.T, err error, code int) {
 	if got := cmdutil.ExitCode(err); got != code {
 		t.Fatalf("exit code %d, want %d (error: %v)", got, code, err)
 	}
-}
-
-// answer is one scripted reply of fakePrompter.
-type answer struct {
-	kind  string // "input", "password", "select", "confirm"
-	title string // the expected title, or a prefix of it
-	value string // "" for an input keeps the default
-	yes   bool   // confirm
-	err   error  // returned instead of a value
-}
-
-// fakePrompter replies with scripted answers in order and records the titles it was asked.
-// A prompt it has no answer for fails the test and aborts as Ctrl-C would.
-type fakePrompter struct {
-	t       *testing.T
-	answers []answer
-	asked   []string
-}
-
-var _ prompt.Prompter = (*fakePrompter)(nil)
-
-func newFakePrompter(t *testing.T) *fakePrompter {
-	p := &fakePrompter{t: t}
-	t.Cleanup(func() {
-		if len(p.answers) > 0 {
-			t.Errorf("prompts never asked: %+v (asked: %q)", p.answers, p.asked)
-		}
-	})
-	return p
-}
-
-func (p *fakePrompter) script(answers ...answer) { p.answers = append(p.answers, answers...) }
-
-func (p *fakePrompter) next(kind, title string) (answer, bool) {
-	p.t.Helper()
-	p.asked = append(p.asked, title)
-	if len(p.answers) == 0 {
-		p.t.Errorf("unexpected %s prompt %q", kind, title)
-		return answer{}, false
-	}
-	a := p.answers[0]
-	p.answers = p.answers[1:]
-	if a.kind != kind || !strings.HasPrefix(title, a.title) {
-		p.t.Errorf("prompt %s %q, want %s %q", kind, title, a.kind, a.title)
-		return answer{}, false
-	}
-	return a, true
-}
-
-func (p *fakePrompter) Input(title, _, def string, validate func(string) error) (string, error) {
-	a, ok := p.next("input", title)
-	if !ok {
-		return "", prompt.ErrInterrupted
-	}
-	if a.err != nil {
-		return "", a.err
-	}
-	v := a.value
-	if v == "" {
-		v = def
-	}
-	if validate != nil {
-		if err := validate(v); err != nil {
-			p.t.Errorf("prompt %q: the scripted answer %q does not validate: %v", title, v, err)
-			return "", prompt.ErrInterrupted
-		}
-	}
-	return v, nil
-}
-
-func (p *fakePrompter) Password(title string) (string, error) {
-	a, ok := p.next("password", title)
-	if !ok {
-		return "", prompt.ErrInterrupted
-	}
-	return a.value, a.err
-}
-
-func (p *fakePrompter) Select(title string, options []string, def string) (string, error) {
-	a, ok := p.next("select", title)
-	if !ok {
-		return "", prompt.ErrInterrupted
-	}
-	if a.err != nil {
-		return "", a.err
-	}
-	v := a.value
-	if v == "" {
-		v = def
-	}
-	if !slices.Contains(options, v) {
-		p.t.Errorf("prompt %q: %q is not one of %q", title, v, options)
-		return "", prompt.ErrInterrupted
-	}
-	return v, nil
-}
-
-func (p *fakePrompter) Confirm(title string, _ bool) (bool, error) {
-	a, ok := p.next("confirm", title)
-	if !ok {
-		return false, prompt.ErrInterrupted
-	}
-	return a.yes, a.err
 }
 
 // Server fixtures.

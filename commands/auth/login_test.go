@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/config"
 	"github.com/matterctl/matterctl/internal/httpstub"
@@ -35,7 +36,7 @@ func TestLoginRun(t *testing.T) {
 		env     map[string]string
 		seed    []*config.Profile
 		current string
-		prompts []answer
+		prompts []cmdtest.Answer
 		stubs   func(t *testing.T, reg *httpstub.Registry)
 
 		wantExit    int
@@ -145,7 +146,7 @@ func TestLoginRun(t *testing.T) {
 			args:    []string{serverURL, "--name", "prod", "--username", "admin"},
 			seed:    []*config.Profile{prodOld, other},
 			current: "other",
-			prompts: []answer{{kind: "password", title: "Password", value: testPassword}},
+			prompts: []cmdtest.Answer{{Kind: "password", Title: "Password", Value: testPassword}},
 			stubs: func(t *testing.T, reg *httpstub.Registry) {
 				stubPing(reg)
 				stubLogin(t, reg, "admin", testPassword, "", loginRejected())
@@ -241,8 +242,8 @@ func TestLoginRun(t *testing.T) {
 			tty:   true,
 			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin"},
 			stdin: testPassword,
-			prompts: []answer{
-				{kind: "input", title: "MFA code", value: "654321"},
+			prompts: []cmdtest.Answer{
+				{Kind: "input", Title: "MFA code", Value: "654321"},
 			},
 			stubs: func(t *testing.T, reg *httpstub.Registry) {
 				stubPing(reg)
@@ -304,12 +305,12 @@ func TestLoginRun(t *testing.T) {
 		{
 			name: "terminal asks for URL, name, method, username and password in order",
 			tty:  true,
-			prompts: []answer{
-				{kind: "input", title: "Mattermost server URL", value: "mm.example.com"},
-				{kind: "input", title: "Profile name"}, // keeps the default, the host
-				{kind: "select", title: "How do you want to log in?", value: methodChoicePassword},
-				{kind: "input", title: "Username or email", value: "admin"},
-				{kind: "password", title: "Password", value: testPassword},
+			prompts: []cmdtest.Answer{
+				{Kind: "input", Title: "Mattermost server URL", Value: "mm.example.com"},
+				{Kind: "input", Title: "Profile name"}, // keeps the default, the host
+				{Kind: "select", Title: "How do you want to log in?", Value: methodChoicePassword},
+				{Kind: "input", Title: "Username or email", Value: "admin"},
+				{Kind: "password", Title: "Password", Value: testPassword},
 			},
 			stubs: func(t *testing.T, reg *httpstub.Registry) {
 				stubPing(reg)
@@ -325,10 +326,10 @@ func TestLoginRun(t *testing.T) {
 			name: "terminal token login",
 			tty:  true,
 			args: []string{serverURL},
-			prompts: []answer{
-				{kind: "input", title: "Profile name", value: "ci"},
-				{kind: "select", title: "How do you want to log in?", value: methodChoiceToken},
-				{kind: "password", title: "Personal access token", value: patToken},
+			prompts: []cmdtest.Answer{
+				{Kind: "input", Title: "Profile name", Value: "ci"},
+				{Kind: "select", Title: "How do you want to log in?", Value: methodChoiceToken},
+				{Kind: "password", Title: "Personal access token", Value: patToken},
 			},
 			stubs: func(_ *testing.T, reg *httpstub.Registry) {
 				stubPing(reg)
@@ -343,7 +344,7 @@ func TestLoginRun(t *testing.T) {
 			name:    "terminal with a username asks only the password",
 			tty:     true,
 			args:    []string{serverURL, "-n", "prod", "-u", "admin"},
-			prompts: []answer{{kind: "password", title: "Password", value: testPassword}},
+			prompts: []cmdtest.Answer{{Kind: "password", Title: "Password", Value: testPassword}},
 			stubs: func(t *testing.T, reg *httpstub.Registry) {
 				stubPing(reg)
 				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
@@ -356,7 +357,7 @@ func TestLoginRun(t *testing.T) {
 		{
 			name:    "prompt interrupted: exit 130, no request",
 			tty:     true,
-			prompts: []answer{{kind: "input", title: "Mattermost server URL", err: prompt.ErrInterrupted}},
+			prompts: []cmdtest.Answer{{Kind: "input", Title: "Mattermost server URL", Err: prompt.ErrInterrupted}},
 			stubs:   func(*testing.T, *httpstub.Registry) {},
 
 			wantExit:  cmdutil.ExitInterrupted,
@@ -435,9 +436,9 @@ func TestLoginRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t, tt.tty)
-			e.f.Globals.JSON = tt.json
+			e.F.Globals.JSON = tt.json
 			for k, v := range tt.env {
-				e.env[k] = v
+				e.Vars[k] = v
 			}
 			for name, content := range tt.files {
 				e.writeFile(name, content)
@@ -446,39 +447,39 @@ func TestLoginRun(t *testing.T) {
 				e.seed(tt.current, tt.seed...)
 			}
 			before := e.rawConfig()
-			e.in.WriteString(tt.stdin)
-			e.prompter.script(tt.prompts...)
+			e.In.WriteString(tt.stdin)
+			e.Prompter.Script(tt.prompts...)
 			if tt.stubs != nil {
-				tt.stubs(t, e.reg)
+				tt.stubs(t, e.Reg)
 			}
 			args := make([]string, len(tt.args))
 			for i, a := range tt.args {
 				args[i] = strings.ReplaceAll(a, "$DIR", e.dir)
 			}
 
-			err := e.run(NewCmdLogin(e.f, nil), args...)
+			err := e.Exec(NewCmdLogin(e.F, nil), args...)
 
 			e.assertNoSecrets(err, tt.secrets...)
-			if strings.Join(e.prompter.asked, "|") != strings.Join(tt.wantAsked, "|") {
-				t.Errorf("prompts asked %q, want %q", e.prompter.asked, tt.wantAsked)
+			if strings.Join(e.Prompter.Asked(), "|") != strings.Join(tt.wantAsked, "|") {
+				t.Errorf("prompts asked %q, want %q", e.Prompter.Asked(), tt.wantAsked)
 			}
-			if tt.stubs == nil && len(e.reg.Requests()) > 0 {
-				t.Errorf("requests were made: %+v", e.reg.Requests())
+			if tt.stubs == nil && len(e.Reg.Requests()) > 0 {
+				t.Errorf("requests were made: %+v", e.Reg.Requests())
 			}
 			wantExit(t, err, tt.wantExit)
 			if tt.wantErr != "" && !strings.Contains(cmdutil.ErrorMessage(err), tt.wantErr) {
 				t.Errorf("error %q does not contain %q", cmdutil.ErrorMessage(err), tt.wantErr)
 			}
 			for _, s := range tt.wantStderr {
-				if !strings.Contains(e.errOut.String(), s) {
-					t.Errorf("stderr %q does not contain %q", e.errOut.String(), s)
+				if !strings.Contains(e.ErrOut.String(), s) {
+					t.Errorf("stderr %q does not contain %q", e.ErrOut.String(), s)
 				}
 			}
 			switch {
 			case tt.wantJSON != nil:
 				var got map[string]any
-				if err := json.Unmarshal(e.out.Bytes(), &got); err != nil {
-					t.Fatalf("stdout is not JSON: %v\n%s", err, e.out.String())
+				if err := json.Unmarshal(e.Out.Bytes(), &got); err != nil {
+					t.Fatalf("stdout is not JSON: %v\n%s", err, e.Out.String())
 				}
 				if len(got) != len(tt.wantJSON) {
 					t.Errorf("JSON %v, want %v", got, tt.wantJSON)
@@ -488,8 +489,8 @@ func TestLoginRun(t *testing.T) {
 						t.Errorf("JSON %s = %v, want %v", k, got[k], v)
 					}
 				}
-			case e.out.String() != tt.wantStdout:
-				t.Errorf("stdout %q, want %q", e.out.String(), tt.wantStdout)
+			case e.Out.String() != tt.wantStdout:
+				t.Errorf("stdout %q, want %q", e.Out.String(), tt.wantStdout)
 			}
 
 			if tt.wantProfile == nil {
@@ -518,7 +519,7 @@ func TestLoginRun(t *testing.T) {
 				}
 			}
 			if runtime.GOOS != "windows" {
-				info, err := os.Stat(e.configPath)
+				info, err := os.Stat(e.ConfigPath)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -534,10 +535,10 @@ func TestLoginRun(t *testing.T) {
 // profile are recorded under their documented keys.
 func TestLoginFileContents(t *testing.T) {
 	e := newTestEnv(t, false)
-	stubPing(e.reg)
-	stubLogin(t, e.reg, "admin", testPassword, "", loginOK("admin", sessionToken))
-	e.in.WriteString(testPassword)
-	if err := e.run(NewCmdLogin(e.f, nil), serverURL, "-n", "prod", "-u", "admin", "--password-stdin"); err != nil {
+	stubPing(e.Reg)
+	stubLogin(t, e.Reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+	e.In.WriteString(testPassword)
+	if err := e.Exec(NewCmdLogin(e.F, nil), serverURL, "-n", "prod", "-u", "admin", "--password-stdin"); err != nil {
 		t.Fatal(err)
 	}
 	var raw struct {
@@ -562,25 +563,25 @@ func TestLoginFileContents(t *testing.T) {
 // out without a token, and that a token login proves the token with GET /users/me.
 func TestLoginRequests(t *testing.T) {
 	e := newTestEnv(t, false)
-	stubPing(e.reg)
-	stubMe(e.reg, patToken, meOK("ci-bot"))
-	e.in.WriteString(patToken)
-	if err := e.run(NewCmdLogin(e.f, nil), serverURL, "-n", "ci", "--token-stdin"); err != nil {
+	stubPing(e.Reg)
+	stubMe(e.Reg, patToken, meOK("ci-bot"))
+	e.In.WriteString(patToken)
+	if err := e.Exec(NewCmdLogin(e.F, nil), serverURL, "-n", "ci", "--token-stdin"); err != nil {
 		t.Fatal(err)
 	}
-	reqs := e.reg.Requests()
+	reqs := e.Reg.Requests()
 	if len(reqs) != 2 || reqs[0].URL.Path != pingPath || reqs[1].URL.Path != mePath || reqs[1].Method != "GET" {
 		t.Fatalf("requests: %+v", reqs)
 	}
 
 	e = newTestEnv(t, false)
-	stubPing(e.reg)
-	stubLogin(t, e.reg, "admin", testPassword, "", loginOK("admin", sessionToken))
-	e.in.WriteString(testPassword)
-	if err := e.run(NewCmdLogin(e.f, nil), serverURL, "-n", "prod", "-u", "admin", "--password-stdin"); err != nil {
+	stubPing(e.Reg)
+	stubLogin(t, e.Reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+	e.In.WriteString(testPassword)
+	if err := e.Exec(NewCmdLogin(e.F, nil), serverURL, "-n", "prod", "-u", "admin", "--password-stdin"); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range e.reg.Requests() {
+	for _, r := range e.Reg.Requests() {
 		if h := r.Header.Get("Authorization"); h != "" {
 			t.Errorf("%s %s sent Authorization %q", r.Method, r.URL.Path, h)
 		}
@@ -591,23 +592,23 @@ func TestLoginRequests(t *testing.T) {
 // the profile, the CA file as an absolute path: the profile is used from other directories.
 func TestLoginStoresTLSOptions(t *testing.T) {
 	e := newTestEnv(t, false)
-	e.f.Globals.InsecureSkipVerify = true
-	e.f.Globals.CAFile = "ca.pem"
+	e.F.Globals.InsecureSkipVerify = true
+	e.F.Globals.CAFile = "ca.pem"
 	wantCA, err := filepath.Abs("ca.pem")
 	if err != nil {
 		t.Fatal(err)
 	}
-	newClient := e.f.NewClient
-	e.f.NewClient = func(opts client.Options) (client.Client, error) {
+	newClient := e.F.NewClient
+	e.F.NewClient = func(opts client.Options) (client.Client, error) {
 		if opts.CAFile != wantCA || !opts.InsecureSkipVerify || opts.UserAgent != "matterctl/1.2.3" {
 			t.Errorf("client options %+v", opts)
 		}
 		return newClient(opts)
 	}
-	stubPing(e.reg)
-	stubLogin(t, e.reg, "admin", testPassword, "", loginOK("admin", sessionToken))
-	e.in.WriteString(testPassword)
-	if err := e.run(NewCmdLogin(e.f, nil), serverURL, "-n", "prod", "-u", "admin", "--password-stdin"); err != nil {
+	stubPing(e.Reg)
+	stubLogin(t, e.Reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+	e.In.WriteString(testPassword)
+	if err := e.Exec(NewCmdLogin(e.F, nil), serverURL, "-n", "prod", "-u", "admin", "--password-stdin"); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := e.load().Get("prod")

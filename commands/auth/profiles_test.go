@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/config"
 	"github.com/matterctl/matterctl/internal/prompt"
@@ -44,18 +45,18 @@ func TestListRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t, tt.tty)
-			e.f.Globals.JSON = tt.json
+			e.F.Globals.JSON = tt.json
 			if tt.profiles {
 				e.seed("prod", prodProfile, devProfile)
 			}
-			if err := e.run(NewCmdList(e.f, nil)); err != nil {
+			if err := e.Exec(NewCmdList(e.F, nil)); err != nil {
 				t.Fatal(err)
 			}
-			if got := normalizeSpaces(e.out.String()); got != normalizeSpaces(tt.wantStdout) {
-				t.Errorf("stdout\n%q\nwant\n%q", e.out.String(), tt.wantStdout)
+			if got := normalizeSpaces(e.Out.String()); got != normalizeSpaces(tt.wantStdout) {
+				t.Errorf("stdout\n%q\nwant\n%q", e.Out.String(), tt.wantStdout)
 			}
-			if want := strings.ReplaceAll(tt.wantStderr, "$CONFIG", e.configPath); e.errOut.String() != want {
-				t.Errorf("stderr %q, want %q", e.errOut.String(), want)
+			if want := strings.ReplaceAll(tt.wantStderr, "$CONFIG", e.ConfigPath); e.ErrOut.String() != want {
+				t.Errorf("stderr %q, want %q", e.ErrOut.String(), want)
 			}
 			e.assertNoSecrets(nil, prodProfile.Token, devProfile.Token)
 		})
@@ -74,14 +75,14 @@ func normalizeSpaces(s string) string {
 func TestListJSON(t *testing.T) {
 	for _, tty := range []bool{false, true} {
 		e := newTestEnv(t, tty)
-		e.f.Globals.JSON = true
+		e.F.Globals.JSON = true
 		e.seed("prod", prodProfile, devProfile)
-		if err := e.run(NewCmdList(e.f, nil)); err != nil {
+		if err := e.Exec(NewCmdList(e.F, nil)); err != nil {
 			t.Fatal(err)
 		}
 		var got []map[string]any
-		if err := json.Unmarshal(e.out.Bytes(), &got); err != nil {
-			t.Fatalf("not a JSON array: %v\n%s", err, e.out.String())
+		if err := json.Unmarshal(e.Out.Bytes(), &got); err != nil {
+			t.Fatalf("not a JSON array: %v\n%s", err, e.Out.String())
 		}
 		if len(got) != 2 || got[0]["name"] != "dev" || got[0]["current"] != false || got[1]["name"] != "prod" || got[1]["current"] != true ||
 			got[1]["method"] != "password" || got[1]["url"] != serverURL || got[1]["username"] != "admin" {
@@ -93,28 +94,28 @@ func TestListJSON(t *testing.T) {
 			}
 		}
 		e.assertNoSecrets(nil, prodProfile.Token, devProfile.Token)
-		if e.errOut.Len() != 0 {
-			t.Errorf("stderr %q", e.errOut.String())
+		if e.ErrOut.Len() != 0 {
+			t.Errorf("stderr %q", e.ErrOut.String())
 		}
 	}
 }
 
 func TestListJQ(t *testing.T) {
 	e := newTestEnv(t, false)
-	e.f.Globals.JQ = `.[] | select(.current) | .name`
+	e.F.Globals.JQ = `.[] | select(.current) | .name`
 	e.seed("prod", prodProfile, devProfile)
-	if err := e.run(NewCmdList(e.f, nil)); err != nil {
+	if err := e.Exec(NewCmdList(e.F, nil)); err != nil {
 		t.Fatal(err)
 	}
-	if e.out.String() != "prod\n" {
-		t.Errorf("stdout %q", e.out.String())
+	if e.Out.String() != "prod\n" {
+		t.Errorf("stdout %q", e.Out.String())
 	}
 }
 
 func TestListCorruptConfig(t *testing.T) {
 	e := newTestEnv(t, false)
 	e.writeFile("config.json", `{"profiles": [`)
-	err := e.run(NewCmdList(e.f, nil))
+	err := e.Exec(NewCmdList(e.F, nil))
 	if err == nil || !strings.Contains(err.Error(), "is not valid JSON") {
 		t.Fatalf("want a corrupt-file error, got %v", err)
 	}
@@ -166,23 +167,23 @@ func TestCurrentRun(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t, tt.tty)
-			e.f.Globals.JSON = tt.json
-			e.f.Globals.Server = tt.server
+			e.F.Globals.JSON = tt.json
+			e.F.Globals.Server = tt.server
 			for k, v := range tt.env {
-				e.env[k] = v
+				e.Vars[k] = v
 			}
 			if tt.profiles {
 				e.seed("prod", prodProfile, devProfile)
 			}
-			err := e.run(NewCmdCurrent(e.f, nil))
+			err := e.Exec(NewCmdCurrent(e.F, nil))
 			wantExit(t, err, tt.wantExit)
 			if tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("error %q does not contain %q", err, tt.wantErr)
 			}
 			if tt.wantJSON != nil {
 				var got map[string]any
-				if err := json.Unmarshal(e.out.Bytes(), &got); err != nil {
-					t.Fatalf("stdout is not JSON: %v\n%s", err, e.out.String())
+				if err := json.Unmarshal(e.Out.Bytes(), &got); err != nil {
+					t.Fatalf("stdout is not JSON: %v\n%s", err, e.Out.String())
 				}
 				if len(got) != len(tt.wantJSON) {
 					t.Errorf("JSON %v, want %v", got, tt.wantJSON)
@@ -192,8 +193,8 @@ func TestCurrentRun(t *testing.T) {
 						t.Errorf("JSON %s = %v, want %v", k, got[k], v)
 					}
 				}
-			} else if normalizeSpaces(e.out.String()) != tt.wantStdout {
-				t.Errorf("stdout %q, want %q", e.out.String(), tt.wantStdout)
+			} else if normalizeSpaces(e.Out.String()) != tt.wantStdout {
+				t.Errorf("stdout %q, want %q", e.Out.String(), tt.wantStdout)
 			}
 			e.assertNoSecrets(err, prodProfile.Token, devProfile.Token, "env-TOKEN")
 		})
@@ -206,7 +207,7 @@ func TestSetRun(t *testing.T) {
 		tty         bool
 		args        []string
 		noProfiles  bool
-		prompts     []answer
+		prompts     []cmdtest.Answer
 		wantExit    int
 		wantCurrent string
 		wantStderr  string
@@ -217,12 +218,12 @@ func TestSetRun(t *testing.T) {
 		{name: "no name without a terminal", wantExit: cmdutil.ExitUsage, wantCurrent: "prod"},
 		{
 			name: "pick at a terminal", tty: true,
-			prompts:     []answer{{kind: "select", title: "Profile to use", value: "dev"}},
+			prompts:     []cmdtest.Answer{{Kind: "select", Title: "Profile to use", Value: "dev"}},
 			wantCurrent: "dev", wantStderr: "Current profile is now \"dev\"\n",
 		},
 		{
 			name: "pick interrupted", tty: true,
-			prompts:  []answer{{kind: "select", title: "Profile to use", err: prompt.ErrInterrupted}},
+			prompts:  []cmdtest.Answer{{Kind: "select", Title: "Profile to use", Err: prompt.ErrInterrupted}},
 			wantExit: cmdutil.ExitInterrupted, wantCurrent: "prod",
 		},
 		{name: "nothing to pick", tty: true, noProfiles: true, wantExit: cmdutil.ExitAuth},
@@ -233,8 +234,8 @@ func TestSetRun(t *testing.T) {
 			if !tt.noProfiles {
 				e.seed("prod", prodProfile, devProfile)
 			}
-			e.prompter.script(tt.prompts...)
-			err := e.run(NewCmdSet(e.f, nil), tt.args...)
+			e.Prompter.Script(tt.prompts...)
+			err := e.Exec(NewCmdSet(e.F, nil), tt.args...)
 			wantExit(t, err, tt.wantExit)
 			if tt.noProfiles {
 				if e.rawConfig() != nil {
@@ -245,11 +246,11 @@ func TestSetRun(t *testing.T) {
 			if cur := e.load().Current; cur != tt.wantCurrent {
 				t.Errorf("current = %q, want %q", cur, tt.wantCurrent)
 			}
-			if e.errOut.String() != tt.wantStderr {
-				t.Errorf("stderr %q, want %q", e.errOut.String(), tt.wantStderr)
+			if e.ErrOut.String() != tt.wantStderr {
+				t.Errorf("stderr %q, want %q", e.ErrOut.String(), tt.wantStderr)
 			}
-			if e.out.Len() != 0 {
-				t.Errorf("stdout %q", e.out.String())
+			if e.Out.Len() != 0 {
+				t.Errorf("stdout %q", e.Out.String())
 			}
 		})
 	}
@@ -287,7 +288,7 @@ func TestDeleteRun(t *testing.T) {
 			e := newTestEnv(t, false)
 			e.seed(tt.current, prodProfile, devProfile)
 			before := e.rawConfig()
-			err := e.run(NewCmdDelete(e.f, nil), tt.arg)
+			err := e.Exec(NewCmdDelete(e.F, nil), tt.arg)
 			wantExit(t, err, tt.wantExit)
 			if tt.wantExit != 0 && string(e.rawConfig()) != string(before) {
 				t.Error("the config file changed")
@@ -299,8 +300,8 @@ func TestDeleteRun(t *testing.T) {
 			if got := strings.Join(file.Names(), ","); got != tt.wantNames {
 				t.Errorf("profiles %q, want %q", got, tt.wantNames)
 			}
-			if e.errOut.String() != tt.wantStderr {
-				t.Errorf("stderr %q, want %q", e.errOut.String(), tt.wantStderr)
+			if e.ErrOut.String() != tt.wantStderr {
+				t.Errorf("stderr %q, want %q", e.ErrOut.String(), tt.wantStderr)
 			}
 		})
 	}
@@ -308,7 +309,7 @@ func TestDeleteRun(t *testing.T) {
 
 func TestDeleteMissingWithoutFileCreatesNoFile(t *testing.T) {
 	e := newTestEnv(t, false)
-	wantExit(t, e.run(NewCmdDelete(e.f, nil), "nope"), cmdutil.ExitNotFound)
+	wantExit(t, e.Exec(NewCmdDelete(e.F, nil), "nope"), cmdutil.ExitNotFound)
 	if e.rawConfig() != nil {
 		t.Error("a config file was created")
 	}
@@ -319,31 +320,31 @@ func TestCleanRun(t *testing.T) {
 		name        string
 		tty         bool
 		args        []string
-		prompts     []answer
+		prompts     []cmdtest.Answer
 		wantExit    int
 		wantRemoved bool
 	}{
 		{name: "without a terminal", wantRemoved: true},
 		{name: "--yes at a terminal asks nothing", tty: true, args: []string{"--yes"}, wantRemoved: true},
-		{name: "confirmed at a terminal", tty: true, prompts: []answer{{kind: "confirm", title: "Delete ", yes: true}}, wantRemoved: true},
-		{name: "declined at a terminal", tty: true, prompts: []answer{{kind: "confirm", title: "Delete ", yes: false}}, wantExit: cmdutil.ExitInterrupted},
+		{name: "confirmed at a terminal", tty: true, prompts: []cmdtest.Answer{{Kind: "confirm", Title: "Delete ", Yes: true}}, wantRemoved: true},
+		{name: "declined at a terminal", tty: true, prompts: []cmdtest.Answer{{Kind: "confirm", Title: "Delete ", Yes: false}}, wantExit: cmdutil.ExitInterrupted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t, tt.tty)
 			e.seed("prod", prodProfile)
-			e.prompter.script(tt.prompts...)
-			err := e.run(NewCmdClean(e.f, nil), tt.args...)
+			e.Prompter.Script(tt.prompts...)
+			err := e.Exec(NewCmdClean(e.F, nil), tt.args...)
 			wantExit(t, err, tt.wantExit)
-			_, statErr := os.Stat(e.configPath)
+			_, statErr := os.Stat(e.ConfigPath)
 			if removed := os.IsNotExist(statErr); removed != tt.wantRemoved {
 				t.Errorf("removed = %v, want %v", removed, tt.wantRemoved)
 			}
-			if tt.wantRemoved && e.errOut.String() != "Removed "+e.configPath+"\n" {
-				t.Errorf("stderr %q", e.errOut.String())
+			if tt.wantRemoved && e.ErrOut.String() != "Removed "+e.ConfigPath+"\n" {
+				t.Errorf("stderr %q", e.ErrOut.String())
 			}
-			if len(tt.prompts) > 0 && !strings.Contains(e.prompter.asked[0], e.configPath) {
-				t.Errorf("the question %q does not name the file", e.prompter.asked[0])
+			if len(tt.prompts) > 0 && !strings.Contains(e.Prompter.Asked()[0], e.ConfigPath) {
+				t.Errorf("the question %q does not name the file", e.Prompter.Asked()[0])
 			}
 		})
 	}
@@ -352,14 +353,14 @@ func TestCleanRun(t *testing.T) {
 func TestCleanRemovesCorruptFile(t *testing.T) {
 	e := newTestEnv(t, false)
 	e.writeFile("config.json", "not json")
-	if err := e.run(NewCmdClean(e.f, nil)); err != nil {
+	if err := e.Exec(NewCmdClean(e.F, nil)); err != nil {
 		t.Fatal(err)
 	}
 	if e.rawConfig() != nil {
 		t.Error("the file is still there")
 	}
 	// Cleaning again is not an error.
-	if err := e.run(NewCmdClean(e.f, nil)); err != nil {
+	if err := e.Exec(NewCmdClean(e.F, nil)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -382,17 +383,17 @@ func TestTokenRun(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				e := newTestEnv(t, tty)
 				e.seed("prod", prodProfile, devProfile)
-				e.f.Globals.Server = tt.server
+				e.F.Globals.Server = tt.server
 				for k, v := range tt.env {
-					e.env[k] = v
+					e.Vars[k] = v
 				}
-				err := e.run(NewCmdToken(e.f, nil))
+				err := e.Exec(NewCmdToken(e.F, nil))
 				wantExit(t, err, tt.wantExit)
-				if e.out.String() != tt.wantStdout {
-					t.Errorf("stdout %q, want %q", e.out.String(), tt.wantStdout)
+				if e.Out.String() != tt.wantStdout {
+					t.Errorf("stdout %q, want %q", e.Out.String(), tt.wantStdout)
 				}
-				if e.errOut.Len() != 0 {
-					t.Errorf("stderr %q", e.errOut.String())
+				if e.ErrOut.Len() != 0 {
+					t.Errorf("stderr %q", e.ErrOut.String())
 				}
 			})
 		}
@@ -401,8 +402,8 @@ func TestTokenRun(t *testing.T) {
 
 func TestTokenWithoutCredentials(t *testing.T) {
 	e := newTestEnv(t, false)
-	wantExit(t, e.run(NewCmdToken(e.f, nil)), cmdutil.ExitAuth)
-	if e.out.Len() != 0 {
-		t.Errorf("stdout %q", e.out.String())
+	wantExit(t, e.Exec(NewCmdToken(e.F, nil)), cmdutil.ExitAuth)
+	if e.Out.Len() != 0 {
+		t.Errorf("stdout %q", e.Out.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/config"
 	"github.com/matterctl/matterctl/internal/httpstub"
@@ -22,7 +23,7 @@ func TestRenewRun(t *testing.T) {
 		args    []string
 		stdin   string
 		files   map[string]string
-		prompts []answer
+		prompts []cmdtest.Answer
 		stubs   func(t *testing.T, reg *httpstub.Registry)
 
 		wantExit    int
@@ -46,7 +47,7 @@ func TestRenewRun(t *testing.T) {
 		{
 			name:    "current profile at a terminal asks for the password",
 			tty:     true,
-			prompts: []answer{{kind: "password", title: "Password for admin on https://mm.example.com", value: testPassword}},
+			prompts: []cmdtest.Answer{{Kind: "password", Title: "Password for admin on https://mm.example.com", Value: testPassword}},
 			stubs: func(t *testing.T, reg *httpstub.Registry) {
 				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", newSession))
 			},
@@ -70,7 +71,7 @@ func TestRenewRun(t *testing.T) {
 			name:    "token profile at a terminal asks for the token",
 			tty:     true,
 			args:    []string{"dev"},
-			prompts: []answer{{kind: "password", title: "New personal access token for https://dev.example.com", value: newPAT}},
+			prompts: []cmdtest.Answer{{Kind: "password", Title: "New personal access token for https://dev.example.com", Value: newPAT}},
 			stubs: func(_ *testing.T, reg *httpstub.Registry) {
 				reg.Register(authed("GET", mePath, newPAT), meOK("bob"))
 			},
@@ -145,9 +146,9 @@ func TestRenewRun(t *testing.T) {
 			name: "MFA profile at a terminal asks password then code",
 			tty:  true,
 			args: []string{"mfa"},
-			prompts: []answer{
-				{kind: "password", title: "Password for admin", value: testPassword},
-				{kind: "input", title: "MFA code", value: "777888"},
+			prompts: []cmdtest.Answer{
+				{Kind: "password", Title: "Password for admin", Value: testPassword},
+				{Kind: "input", Title: "MFA code", Value: "777888"},
 			},
 			stubs: func(t *testing.T, reg *httpstub.Registry) {
 				stubLogin(t, reg, "admin", testPassword, "777888", loginOK("admin", newSession))
@@ -196,34 +197,34 @@ func TestRenewRun(t *testing.T) {
 			for name, content := range tt.files {
 				e.writeFile(name, content)
 			}
-			e.in.WriteString(tt.stdin)
-			e.prompter.script(tt.prompts...)
+			e.In.WriteString(tt.stdin)
+			e.Prompter.Script(tt.prompts...)
 			if tt.stubs != nil {
-				tt.stubs(t, e.reg)
+				tt.stubs(t, e.Reg)
 			}
 			args := make([]string, len(tt.args))
 			for i, a := range tt.args {
 				args[i] = strings.ReplaceAll(a, "$DIR", e.dir)
 			}
 
-			err := e.run(NewCmdRenew(e.f, nil), args...)
+			err := e.Exec(NewCmdRenew(e.F, nil), args...)
 
 			e.assertNoSecrets(err, tt.secrets...)
 			wantExit(t, err, tt.wantExit)
 			if tt.wantErr != "" && !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("error %q does not contain %q", err, tt.wantErr)
 			}
-			if strings.Join(e.prompter.asked, "|") != strings.Join(tt.wantAsked, "|") {
-				t.Errorf("prompts asked %q, want %q", e.prompter.asked, tt.wantAsked)
+			if strings.Join(e.Prompter.Asked(), "|") != strings.Join(tt.wantAsked, "|") {
+				t.Errorf("prompts asked %q, want %q", e.Prompter.Asked(), tt.wantAsked)
 			}
-			if tt.stubs == nil && len(e.reg.Requests()) > 0 {
-				t.Errorf("requests were made: %+v", e.reg.Requests())
+			if tt.stubs == nil && len(e.Reg.Requests()) > 0 {
+				t.Errorf("requests were made: %+v", e.Reg.Requests())
 			}
-			if e.errOut.String() != tt.wantStderr {
-				t.Errorf("stderr %q, want %q", e.errOut.String(), tt.wantStderr)
+			if e.ErrOut.String() != tt.wantStderr {
+				t.Errorf("stderr %q, want %q", e.ErrOut.String(), tt.wantStderr)
 			}
-			if e.out.Len() != 0 {
-				t.Errorf("stdout %q", e.out.String())
+			if e.Out.Len() != 0 {
+				t.Errorf("stdout %q", e.Out.String())
 			}
 			if tt.wantProfile == nil {
 				if string(e.rawConfig()) != string(before) {
@@ -246,8 +247,8 @@ func TestRenewRun(t *testing.T) {
 func TestRenewWithoutCurrentProfile(t *testing.T) {
 	e := newTestEnv(t, false)
 	e.seed("", prodProfile)
-	e.in.WriteString(testPassword)
-	err := e.run(NewCmdRenew(e.f, nil), "--password-stdin")
+	e.In.WriteString(testPassword)
+	err := e.Exec(NewCmdRenew(e.F, nil), "--password-stdin")
 	wantExit(t, err, cmdutil.ExitUsage)
 }
 
@@ -255,11 +256,11 @@ func TestRenewWithoutCurrentProfile(t *testing.T) {
 // environment credentials).
 func statusJSON(t *testing.T, e *testEnv) (map[string]StatusView, error) {
 	t.Helper()
-	e.f.Globals.JSON = true
-	err := e.run(NewCmdStatus(e.f, nil))
+	e.F.Globals.JSON = true
+	err := e.Exec(NewCmdStatus(e.F, nil))
 	var views []StatusView
-	if jerr := json.Unmarshal(e.out.Bytes(), &views); jerr != nil {
-		t.Fatalf("stdout is not a JSON array: %v\n%s", jerr, e.out.String())
+	if jerr := json.Unmarshal(e.Out.Bytes(), &views); jerr != nil {
+		t.Fatalf("stdout is not a JSON array: %v\n%s", jerr, e.Out.String())
 	}
 	byName := map[string]StatusView{}
 	for _, v := range views {
@@ -269,7 +270,7 @@ func statusJSON(t *testing.T, e *testEnv) (map[string]StatusView, error) {
 		t.Fatalf("duplicate names: %+v", views)
 	}
 	var raw []map[string]any
-	_ = json.Unmarshal(e.out.Bytes(), &raw)
+	_ = json.Unmarshal(e.Out.Bytes(), &raw)
 	for _, obj := range raw {
 		if _, ok := obj["token"]; ok {
 			t.Errorf("status shows a token: %v", obj)
@@ -282,8 +283,8 @@ func TestStatusRun(t *testing.T) {
 	t.Run("the profile in use is valid, another is not", func(t *testing.T) {
 		e := newTestEnv(t, false)
 		e.seed("prod", prodProfile, devProfile)
-		stubMe(e.reg, prodProfile.Token, meOK("admin"))
-		stubMe(e.reg, devProfile.Token, tokenRejected())
+		stubMe(e.Reg, prodProfile.Token, meOK("admin"))
+		stubMe(e.Reg, devProfile.Token, tokenRejected())
 		got, err := statusJSON(t, e)
 		wantExit(t, err, 0)
 		prod, dev := got["prod"], got["dev"]
@@ -303,15 +304,15 @@ func TestStatusRun(t *testing.T) {
 	t.Run("the profile in use is not valid: exit 4", func(t *testing.T) {
 		e := newTestEnv(t, false)
 		e.seed("dev", prodProfile, devProfile)
-		stubMe(e.reg, prodProfile.Token, meOK("admin"))
-		stubMe(e.reg, devProfile.Token, tokenRejected())
+		stubMe(e.Reg, prodProfile.Token, meOK("admin"))
+		stubMe(e.Reg, devProfile.Token, tokenRejected())
 		got, err := statusJSON(t, e)
 		wantExit(t, err, cmdutil.ExitAuth)
 		if !got["prod"].Valid || got["prod"].InUse || got["dev"].Valid || !got["dev"].InUse {
 			t.Errorf("status: %+v", got)
 		}
-		if !strings.Contains(e.errOut.String(), "the credentials in use (dev) are not valid") {
-			t.Errorf("stderr %q", e.errOut.String())
+		if !strings.Contains(e.ErrOut.String(), "the credentials in use (dev) are not valid") {
+			t.Errorf("stderr %q", e.ErrOut.String())
 		}
 		if msg := cmdutil.ErrorMessage(err); msg != "" {
 			t.Errorf("the error was already reported; main would print %q", msg)
@@ -322,9 +323,9 @@ func TestStatusRun(t *testing.T) {
 	t.Run("--server selects the profile in use", func(t *testing.T) {
 		e := newTestEnv(t, false)
 		e.seed("prod", prodProfile, devProfile)
-		e.f.Globals.Server = "dev"
-		stubMe(e.reg, prodProfile.Token, meOK("admin"))
-		stubMe(e.reg, devProfile.Token, meOK("bob"))
+		e.F.Globals.Server = "dev"
+		stubMe(e.Reg, prodProfile.Token, meOK("admin"))
+		stubMe(e.Reg, devProfile.Token, meOK("bob"))
 		got, err := statusJSON(t, e)
 		wantExit(t, err, 0)
 		if got["prod"].InUse || !got["dev"].InUse || got["dev"].Source != cmdutil.SourceFlag {
@@ -335,10 +336,10 @@ func TestStatusRun(t *testing.T) {
 	t.Run("environment credentials are checked too", func(t *testing.T) {
 		e := newTestEnv(t, false)
 		e.seed("prod", prodProfile)
-		e.env["MATTERCTL_URL"] = "https://env.example.com"
-		e.env["MATTERCTL_TOKEN"] = "env-TOKEN"
-		stubMe(e.reg, prodProfile.Token, meOK("admin"))
-		e.reg.Register(httpstub.MatcherFunc("GET env /users/me", func(r *http.Request) bool {
+		e.Vars["MATTERCTL_URL"] = "https://env.example.com"
+		e.Vars["MATTERCTL_TOKEN"] = "env-TOKEN"
+		stubMe(e.Reg, prodProfile.Token, meOK("admin"))
+		e.Reg.Register(httpstub.MatcherFunc("GET env /users/me", func(r *http.Request) bool {
 			return r.URL.Host == "env.example.com" && r.URL.Path == mePath && strings.EqualFold(r.Header.Get("Authorization"), "Bearer env-TOKEN")
 		}), meOK("envuser"))
 		got, err := statusJSON(t, e)
@@ -356,8 +357,8 @@ func TestStatusRun(t *testing.T) {
 	t.Run("an unreachable server is reported, not fatal", func(t *testing.T) {
 		e := newTestEnv(t, false)
 		e.seed("prod", prodProfile, devProfile)
-		stubMe(e.reg, prodProfile.Token, meOK("admin"))
-		e.reg.Register(authed("GET", mePath, devProfile.Token), httpstub.ErrorResponder(syscall.ECONNREFUSED))
+		stubMe(e.Reg, prodProfile.Token, meOK("admin"))
+		e.Reg.Register(authed("GET", mePath, devProfile.Token), httpstub.ErrorResponder(syscall.ECONNREFUSED))
 		got, err := statusJSON(t, e)
 		wantExit(t, err, 0)
 		if got["dev"].Valid || got["dev"].Error == "" {
@@ -367,10 +368,10 @@ func TestStatusRun(t *testing.T) {
 
 	t.Run("no credentials at all: exit 4", func(t *testing.T) {
 		e := newTestEnv(t, false)
-		err := e.run(NewCmdStatus(e.f, nil))
+		err := e.Exec(NewCmdStatus(e.F, nil))
 		wantExit(t, err, cmdutil.ExitAuth)
-		if len(e.reg.Requests()) != 0 || e.out.Len() != 0 {
-			t.Errorf("requests %d, stdout %q", len(e.reg.Requests()), e.out.String())
+		if len(e.Reg.Requests()) != 0 || e.Out.Len() != 0 {
+			t.Errorf("requests %d, stdout %q", len(e.Reg.Requests()), e.Out.String())
 		}
 	})
 }
@@ -379,12 +380,12 @@ func TestStatusText(t *testing.T) {
 	for _, tty := range []bool{false, true} {
 		e := newTestEnv(t, tty)
 		e.seed("prod", prodProfile, devProfile)
-		stubMe(e.reg, prodProfile.Token, meOK("admin"))
-		stubMe(e.reg, devProfile.Token, tokenRejected())
-		if err := e.run(NewCmdStatus(e.f, nil)); err != nil {
+		stubMe(e.Reg, prodProfile.Token, meOK("admin"))
+		stubMe(e.Reg, devProfile.Token, tokenRejected())
+		if err := e.Exec(NewCmdStatus(e.F, nil)); err != nil {
 			t.Fatal(err)
 		}
-		out := e.out.String()
+		out := e.Out.String()
 		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 		if tty {
 			if len(lines) != 3 || !strings.HasPrefix(lines[0], "IN USE") || !strings.Contains(lines[2], "ok") || !strings.HasPrefix(lines[2], "*") {

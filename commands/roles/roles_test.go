@@ -1,7 +1,6 @@
 package roles
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -10,68 +9,15 @@ import (
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
-	"github.com/spf13/cobra"
 
 	"github.com/matterctl/matterctl/client"
-	"github.com/matterctl/matterctl/client/clienttest"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/build"
-	"github.com/matterctl/matterctl/internal/iostreams"
 )
 
-type testEnv struct {
-	f                  *cmdutil.Factory
-	fake               *clienttest.Fake
-	in, stdout, stderr *bytes.Buffer
-}
-
-func newTestEnv(tty, jsonOut bool) *testEnv {
-	ios, in, out, errOut := iostreams.Test()
-	ios.SetTTY(tty)
-	f := cmdutil.New(ios, build.Info{Version: "test"}, func(string) string { return "" })
-	f.Globals.JSON = jsonOut
-	fake := &clienttest.Fake{}
-	f.Client = func() (client.Client, error) { return fake, nil }
-	return &testEnv{f: f, fake: fake, in: in, stdout: out, stderr: errOut}
-}
-
-func withUsers(fake *clienttest.Fake, users ...*model.User) {
-	find := func(keys []string, key func(*model.User) string) []*model.User {
-		var out []*model.User
-		for _, k := range keys {
-			for _, u := range users {
-				if key(u) == k {
-					c := *u
-					out = append(out, &c)
-				}
-			}
-		}
-		return out
-	}
-	fake.GetUsersByIdsFunc = func(_ context.Context, ids []string) ([]*model.User, *model.Response, error) {
-		return find(ids, func(u *model.User) string { return u.Id }), nil, nil
-	}
-	fake.GetUsersByUsernamesFunc = func(_ context.Context, names []string) ([]*model.User, *model.Response, error) {
-		return find(names, func(u *model.User) string { return u.Username }), nil, nil
-	}
-	fake.GetUserByEmailFunc = func(context.Context, string, string) (*model.User, *model.Response, error) {
-		return nil, nil, &client.Error{Status: http.StatusNotFound, Message: "not found"}
-	}
-}
-
-func execute(t *testing.T, cmd *cobra.Command, argv ...string) (int, error) {
-	t.Helper()
-	cmd.SetArgs(argv)
-	cmd.SetOut(&bytes.Buffer{})
-	cmd.SetErr(&bytes.Buffer{})
-	cmd.SilenceErrors, cmd.SilenceUsage = true, true
-	err := cmd.ExecuteContext(context.Background())
-	return cmdutil.ExitCode(err), err
-}
-
 func TestRolesGroup(t *testing.T) {
-	env := newTestEnv(false, false)
-	cmd := NewCmdRoles(env.f)
+	env := cmdtest.New(t)
+	cmd := NewCmdRoles(env.F)
 	for _, name := range []string{"system-admin", "system_admin", "member", "list"} {
 		c, _, err := cmd.Find([]string{name})
 		if err != nil || c.Hidden {
@@ -81,11 +27,12 @@ func TestRolesGroup(t *testing.T) {
 }
 
 func TestSystemAdminFlags(t *testing.T) {
-	env := newTestEnv(false, false)
-	env.in.WriteString("carol\n")
+	env := cmdtest.New(t)
+	env.In.WriteString("carol\n")
 	var got *SystemAdminOptions
-	code, err := execute(t, NewCmdSystemAdmin(env.f, func(_ context.Context, o *SystemAdminOptions) error { got = o; return nil }),
+	err := env.Exec(NewCmdSystemAdmin(env.F, func(_ context.Context, o *SystemAdminOptions) error { got = o; return nil }),
 		"alice", "bob", "--file", "-", "--dry-run", "--parallel", "3")
+	code := cmdutil.ExitCode(err)
 	if err != nil || code != 0 {
 		t.Fatal(err)
 	}
@@ -93,19 +40,23 @@ func TestSystemAdminFlags(t *testing.T) {
 		t.Errorf("options = %+v", *got)
 	}
 	var gotM *MemberOptions
-	if _, err := execute(t, NewCmdMember(newTestEnv(false, false).f, func(_ context.Context, o *MemberOptions) error { gotM = o; return nil }), "alice"); err != nil {
+	env = cmdtest.New(t)
+	if err := env.Exec(NewCmdMember(env.F, func(_ context.Context, o *MemberOptions) error { gotM = o; return nil }), "alice"); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(gotM.Users, ",") != "alice" {
 		t.Errorf("member options = %+v", *gotM)
 	}
-	if code, _ := execute(t, NewCmdSystemAdmin(newTestEnv(false, false).f, nil)); code != cmdutil.ExitUsage {
+	env = cmdtest.New(t)
+	if code := cmdutil.ExitCode(env.Exec(NewCmdSystemAdmin(env.F, nil))); code != cmdutil.ExitUsage {
 		t.Errorf("no users: exit %d, want 2", code)
 	}
-	if code, _ := execute(t, NewCmdMember(newTestEnv(false, false).f, nil)); code != cmdutil.ExitUsage {
+	env = cmdtest.New(t)
+	if code := cmdutil.ExitCode(env.Exec(NewCmdMember(env.F, nil))); code != cmdutil.ExitUsage {
 		t.Errorf("no users: exit %d, want 2", code)
 	}
-	if code, _ := execute(t, NewCmdList(newTestEnv(false, false).f, nil), "extra"); code != cmdutil.ExitUsage {
+	env = cmdtest.New(t)
+	if code := cmdutil.ExitCode(env.Exec(NewCmdList(env.F, nil), "extra")); code != cmdutil.ExitUsage {
 		t.Errorf("list with an argument: exit %d, want 2", code)
 	}
 }
@@ -167,6 +118,12 @@ func TestSystemAdminAndMemberRun(t *testing.T) {
 			wantStderr: []string{"would assign the system admin role to user alice (" + alice.Id + ")"},
 		},
 		{
+			name:       "dry run on an admin says nothing would change",
+			argv:       []string{"root", "alice", "--dry-run"},
+			wantSet:    map[string]string{},
+			wantStderr: []string{"user root is already a system admin: nothing would change", "would assign the system admin role to user alice"},
+		},
+		{
 			name:       "partial failure",
 			argv:       []string{"alice", "nobody"},
 			wantCode:   cmdutil.ExitPartial,
@@ -216,26 +173,34 @@ func TestSystemAdminAndMemberRun(t *testing.T) {
 			wantSet:    map[string]string{},
 			wantStderr: []string{"would revoke the system admin role from user root"},
 		},
+		{
+			name:       "member dry run on a non-admin says nothing would change",
+			member:     true,
+			argv:       []string{"alice", "--dry-run"},
+			wantSet:    map[string]string{},
+			wantStderr: []string{"user alice is not a system admin: nothing would change"},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newTestEnv(false, tt.json)
-			withUsers(env.fake, alice, root, noroles)
+			env := cmdtest.New(t, cmdtest.JSON(tt.json))
+			cmdtest.ServeUsers(env.Fake, alice, root, noroles)
 			var mu sync.Mutex
 			set := map[string]string{}
-			env.fake.UpdateUserRolesFunc = func(_ context.Context, id, roles string) (*model.Response, error) {
+			env.Fake.UpdateUserRolesFunc = func(_ context.Context, id, roles string) (*model.Response, error) {
 				mu.Lock()
 				defer mu.Unlock()
 				set[id] = roles
 				return nil, tt.updateErr
 			}
-			cmd := NewCmdSystemAdmin(env.f, nil)
+			cmd := NewCmdSystemAdmin(env.F, nil)
 			if tt.member {
-				cmd = NewCmdMember(env.f, nil)
+				cmd = NewCmdMember(env.F, nil)
 			}
-			code, err := execute(t, cmd, tt.argv...)
+			err := env.Exec(cmd, tt.argv...)
+			code := cmdutil.ExitCode(err)
 			if code != tt.wantCode {
-				t.Fatalf("exit %d (%v), want %d; stderr %q", code, err, tt.wantCode, env.stderr)
+				t.Fatalf("exit %d (%v), want %d; stderr %q", code, err, tt.wantCode, env.ErrOut)
 			}
 			if len(set) != len(tt.wantSet) {
 				t.Errorf("roles set %v, want %v", set, tt.wantSet)
@@ -246,15 +211,15 @@ func TestSystemAdminAndMemberRun(t *testing.T) {
 				}
 			}
 			for _, s := range tt.wantStderr {
-				if !strings.Contains(env.stderr.String(), s) {
-					t.Errorf("stderr = %q, want %q", env.stderr, s)
+				if !strings.Contains(env.ErrOut.String(), s) {
+					t.Errorf("stderr = %q, want %q", env.ErrOut, s)
 				}
 			}
-			if !strings.Contains(env.stdout.String(), tt.wantStdout) {
-				t.Errorf("stdout = %q, want %q", env.stdout, tt.wantStdout)
+			if !strings.Contains(env.Out.String(), tt.wantStdout) {
+				t.Errorf("stdout = %q, want %q", env.Out, tt.wantStdout)
 			}
-			if !tt.json && env.stdout.Len() > 0 {
-				t.Errorf("stdout = %q, want nothing", env.stdout)
+			if !tt.json && env.Out.Len() > 0 {
+				t.Errorf("stdout = %q, want nothing", env.Out)
 			}
 		})
 	}
@@ -288,35 +253,36 @@ func TestListRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newTestEnv(tt.tty, tt.json)
-			env.fake.GetAllRolesFunc = func(context.Context) ([]*model.Role, *model.Response, error) {
+			env := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.JSON(tt.json))
+			env.Fake.GetAllRolesFunc = func(context.Context) ([]*model.Role, *model.Response, error) {
 				if tt.err != nil {
 					return nil, nil, tt.err
 				}
 				return tt.roles, nil, nil
 			}
-			code, err := execute(t, NewCmdList(env.f, nil))
+			err := env.Exec(NewCmdList(env.F, nil))
+			code := cmdutil.ExitCode(err)
 			if code != tt.wantCode {
 				t.Fatalf("exit %d (%v), want %d", code, err, tt.wantCode)
 			}
 			if tt.tty {
-				if !strings.Contains(env.stdout.String(), tt.wantStdout) {
-					t.Errorf("stdout = %q, want %q", env.stdout, tt.wantStdout)
+				if !strings.Contains(env.Out.String(), tt.wantStdout) {
+					t.Errorf("stdout = %q, want %q", env.Out, tt.wantStdout)
 				}
-			} else if env.stdout.String() != tt.wantStdout {
-				t.Errorf("stdout = %q, want %q", env.stdout, tt.wantStdout)
+			} else if env.Out.String() != tt.wantStdout {
+				t.Errorf("stdout = %q, want %q", env.Out, tt.wantStdout)
 			}
 		})
 	}
 
 	t.Run("JSON role objects", func(t *testing.T) {
-		env := newTestEnv(false, true)
-		env.fake.GetAllRolesFunc = func(context.Context) ([]*model.Role, *model.Response, error) { return roles, nil, nil }
-		if _, err := execute(t, NewCmdList(env.f, nil)); err != nil {
+		env := cmdtest.New(t, cmdtest.JSON(true))
+		env.Fake.GetAllRolesFunc = func(context.Context) ([]*model.Role, *model.Response, error) { return roles, nil, nil }
+		if err := env.Exec(NewCmdList(env.F, nil)); err != nil {
 			t.Fatal(err)
 		}
 		var got []model.Role
-		if err := json.Unmarshal(env.stdout.Bytes(), &got); err != nil {
+		if err := json.Unmarshal(env.Out.Bytes(), &got); err != nil {
 			t.Fatal(err)
 		}
 		if len(got) != 3 || got[0].Name != "custom_role" || len(got[0].Permissions) != 1 {

@@ -10,6 +10,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
@@ -30,9 +31,10 @@ func TestGenerateFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newTestEnv(false, false)
+			env := cmdtest.New(t)
 			var got *GenerateOptions
-			code, err := execute(t, NewCmdGenerate(env.f, func(_ context.Context, o *GenerateOptions) error { got = o; return nil }), tt.argv...)
+			err := env.Exec(NewCmdGenerate(env.F, func(_ context.Context, o *GenerateOptions) error { got = o; return nil }), tt.argv...)
+			code := cmdutil.ExitCode(err)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || code != cmdutil.ExitUsage {
 					t.Fatalf("err = %v (exit %d), want usage error %q", err, code, tt.wantErr)
@@ -111,34 +113,35 @@ func TestGenerateRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newTestEnv(tt.tty, tt.json)
-			withUsers(env.fake, alice)
-			env.fake.CreateUserAccessTokenFunc = func(_ context.Context, uid, desc string) (*model.UserAccessToken, *model.Response, error) {
+			env := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.JSON(tt.json))
+			cmdtest.ServeUsers(env.Fake, alice)
+			env.Fake.CreateUserAccessTokenFunc = func(_ context.Context, uid, desc string) (*model.UserAccessToken, *model.Response, error) {
 				if tt.createErr != nil {
 					return nil, nil, tt.createErr
 				}
 				return &model.UserAccessToken{Id: tokID, Token: secret, UserId: uid, Description: desc, IsActive: true}, nil, nil
 			}
-			code, err := execute(t, NewCmdGenerate(env.f, nil), tt.argv...)
+			err := env.Exec(NewCmdGenerate(env.F, nil), tt.argv...)
+			code := cmdutil.ExitCode(err)
 			if code != tt.wantCode {
 				t.Fatalf("exit %d (%v), want %d", code, err, tt.wantCode)
 			}
 			if tt.tty || tt.json {
-				checkContains(t, "stdout", env.stdout.String(), tt.wantStdout)
-			} else if env.stdout.String() != tt.wantStdout {
-				t.Errorf("stdout = %q, want %q", env.stdout, tt.wantStdout)
+				checkContains(t, "stdout", env.Out.String(), tt.wantStdout)
+			} else if env.Out.String() != tt.wantStdout {
+				t.Errorf("stdout = %q, want %q", env.Out, tt.wantStdout)
 			}
 			if tt.json {
 				var tok model.UserAccessToken
-				if err := json.Unmarshal(env.stdout.Bytes(), &tok); err != nil || tok.Id != tokID {
-					t.Errorf("JSON = %q (%v)", env.stdout, err)
+				if err := json.Unmarshal(env.Out.Bytes(), &tok); err != nil || tok.Id != tokID {
+					t.Errorf("JSON = %q (%v)", env.Out, err)
 				}
 			}
-			checkContains(t, "stderr", env.stderr.String(), tt.wantStderr...)
-			if strings.Contains(env.stderr.String(), secret) {
-				t.Errorf("token leaked to stderr: %q", env.stderr)
+			checkContains(t, "stderr", env.ErrOut.String(), tt.wantStderr...)
+			if strings.Contains(env.ErrOut.String(), secret) {
+				t.Errorf("token leaked to stderr: %q", env.ErrOut)
 			}
-			checkCalls(t, env.fake, tt.wantCalls)
+			checkCalls(t, env.Fake, tt.wantCalls)
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
@@ -31,9 +32,10 @@ func TestListFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newTestEnv(false, false)
+			env := cmdtest.New(t)
 			var got *ListOptions
-			code, err := execute(t, NewCmdList(env.f, func(_ context.Context, o *ListOptions) error { got = o; return nil }), tt.argv...)
+			err := env.Exec(NewCmdList(env.F, func(_ context.Context, o *ListOptions) error { got = o; return nil }), tt.argv...)
+			code := cmdutil.ExitCode(err)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || code != cmdutil.ExitUsage {
 					t.Fatalf("err = %v (exit %d), want usage error %q", err, code, tt.wantErr)
@@ -83,11 +85,11 @@ func TestListRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newTestEnv(tt.tty, tt.json)
-			withUsers(env.fake, alice)
+			env := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.JSON(tt.json))
+			cmdtest.ServeUsers(env.Fake, alice)
 			var mu sync.Mutex
 			var pages []int
-			env.fake.GetUserAccessTokensForUserFunc = func(_ context.Context, uid string, page, perPage int) ([]*model.UserAccessToken, *model.Response, error) {
+			env.Fake.GetUserAccessTokensForUserFunc = func(_ context.Context, uid string, page, perPage int) ([]*model.UserAccessToken, *model.Response, error) {
 				if uid != alice.Id {
 					return nil, nil, fmt.Errorf("wrong user")
 				}
@@ -105,14 +107,15 @@ func TestListRun(t *testing.T) {
 				}
 				return out, nil, nil
 			}
-			code, err := execute(t, NewCmdList(env.f, nil), tt.argv...)
+			err := env.Exec(NewCmdList(env.F, nil), tt.argv...)
+			code := cmdutil.ExitCode(err)
 			if code != tt.wantCode {
 				t.Fatalf("exit %d (%v), want %d", code, err, tt.wantCode)
 			}
 			if tt.wantCode != 0 {
 				return
 			}
-			out := env.stdout.String()
+			out := env.Out.String()
 			if tt.wantLines > 0 {
 				lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
 				if len(lines) != tt.wantLines {
@@ -125,7 +128,7 @@ func TestListRun(t *testing.T) {
 				t.Errorf("stdout = %q, want %q", out, tt.wantStdout)
 			}
 			if tt.wantStderr != "" {
-				checkContains(t, "stderr", env.stderr.String(), tt.wantStderr)
+				checkContains(t, "stderr", env.ErrOut.String(), tt.wantStderr)
 			}
 			if tt.wantPages != nil && fmt.Sprint(pages) != fmt.Sprint(tt.wantPages) {
 				t.Errorf("pages fetched %v, want %v", pages, tt.wantPages)

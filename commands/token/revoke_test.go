@@ -11,15 +11,17 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
 func TestRevokeFlags(t *testing.T) {
-	env := newTestEnv(false, false)
+	env := cmdtest.New(t)
 	var got *RevokeOptions
-	env.in.WriteString("id3\n# comment\n\nid4\n")
-	code, err := execute(t, NewCmdRevoke(env.f, func(_ context.Context, o *RevokeOptions) error { got = o; return nil }),
+	env.In.WriteString("id3\n# comment\n\nid4\n")
+	err := env.Exec(NewCmdRevoke(env.F, func(_ context.Context, o *RevokeOptions) error { got = o; return nil }),
 		"id1", "id2", "--file", "-", "--parallel", "2", "--dry-run")
+	code := cmdutil.ExitCode(err)
 	if err != nil || code != 0 {
 		t.Fatal(err)
 	}
@@ -28,8 +30,9 @@ func TestRevokeFlags(t *testing.T) {
 	}
 
 	for _, argv := range [][]string{{}, {"x", "--parallel", "0"}} {
-		env := newTestEnv(false, false)
-		code, err := execute(t, NewCmdRevoke(env.f, func(context.Context, *RevokeOptions) error { return nil }), argv...)
+		env := cmdtest.New(t)
+		err := env.Exec(NewCmdRevoke(env.F, func(context.Context, *RevokeOptions) error { return nil }), argv...)
+		code := cmdutil.ExitCode(err)
 		if code != cmdutil.ExitUsage {
 			t.Errorf("%v: exit %d (%v), want 2", argv, code, err)
 		}
@@ -97,10 +100,10 @@ func TestRevokeRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := newTestEnv(false, tt.json)
+			env := cmdtest.New(t, cmdtest.JSON(tt.json))
 			var mu sync.Mutex
 			var revoked []string
-			env.fake.RevokeUserAccessTokenFunc = func(_ context.Context, id string) (*model.Response, error) {
+			env.Fake.RevokeUserAccessTokenFunc = func(_ context.Context, id string) (*model.Response, error) {
 				if existing[id] == nil {
 					return nil, &client.Error{Status: http.StatusNotFound, Message: "not found"}
 				}
@@ -109,28 +112,29 @@ func TestRevokeRun(t *testing.T) {
 				mu.Unlock()
 				return nil, nil
 			}
-			env.fake.GetUserAccessTokenFunc = func(_ context.Context, id string) (*model.UserAccessToken, *model.Response, error) {
+			env.Fake.GetUserAccessTokenFunc = func(_ context.Context, id string) (*model.UserAccessToken, *model.Response, error) {
 				if existing[id] == nil {
 					return nil, nil, &client.Error{Status: http.StatusNotFound, Message: "not found"}
 				}
 				c := *existing[id]
 				return &c, nil, nil
 			}
-			code, err := execute(t, NewCmdRevoke(env.f, nil), append(tt.argv, "--parallel", "1")...)
+			err := env.Exec(NewCmdRevoke(env.F, nil), append(tt.argv, "--parallel", "1")...)
+			code := cmdutil.ExitCode(err)
 			if code != tt.wantCode {
-				t.Fatalf("exit %d (%v), want %d; stderr %q", code, err, tt.wantCode, env.stderr)
+				t.Fatalf("exit %d (%v), want %d; stderr %q", code, err, tt.wantCode, env.ErrOut)
 			}
 			if strings.Join(revoked, ",") != strings.Join(tt.wantRevoked, ",") {
 				t.Errorf("revoked %v, want %v", revoked, tt.wantRevoked)
 			}
-			checkContains(t, "stderr", env.stderr.String(), tt.wantStderr...)
-			if strings.Contains(env.stdout.String()+env.stderr.String(), "must-not-show") {
+			checkContains(t, "stderr", env.ErrOut.String(), tt.wantStderr...)
+			if strings.Contains(env.Out.String()+env.ErrOut.String(), "must-not-show") {
 				t.Errorf("token value shown")
 			}
 			if tt.wantRows != nil {
 				var rows []cmdutil.Row
-				if err := json.Unmarshal(env.stdout.Bytes(), &rows); err != nil {
-					t.Fatalf("stdout not JSON rows: %v: %q", err, env.stdout)
+				if err := json.Unmarshal(env.Out.Bytes(), &rows); err != nil {
+					t.Fatalf("stdout not JSON rows: %v: %q", err, env.Out)
 				}
 				if len(rows) != len(tt.wantRows) {
 					t.Fatalf("rows = %+v", rows)
@@ -142,10 +146,10 @@ func TestRevokeRun(t *testing.T) {
 						t.Errorf("row %d = %+v (token %+v), want %+v (token %+v)", i, r, r.Token, w, w.Token)
 					}
 				}
-			} else if !tt.json && env.stdout.Len() > 0 {
-				t.Errorf("stdout = %q, want nothing", env.stdout)
+			} else if !tt.json && env.Out.Len() > 0 {
+				t.Errorf("stdout = %q, want nothing", env.Out)
 			}
-			checkCalls(t, env.fake, tt.wantCalls)
+			checkCalls(t, env.Fake, tt.wantCalls)
 		})
 	}
 }

@@ -1,12 +1,9 @@
 package user
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -20,117 +17,12 @@ import (
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/client/clienttest"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/build"
-	"github.com/matterctl/matterctl/internal/iostreams"
 )
 
 // The mv* helpers (multi-argument verb) are shared by the tests of activate, deactivate,
 // delete, deleteall, verify, promote, demote, resetmfa, convert and migrate-auth.
-
-// mvEnv is a Factory wired to a fake client and buffered streams.
-type mvEnv struct {
-	f        *cmdutil.Factory
-	fake     *clienttest.Fake
-	prompter *mvPrompter
-	in       *bytes.Buffer
-	out      *bytes.Buffer
-	errOut   *bytes.Buffer
-}
-
-func newMVEnv(t *testing.T, tty bool) *mvEnv {
-	t.Helper()
-	t.Setenv("MATTERCTL_NO_PROMPT", "")
-	ios, in, out, errOut := iostreams.Test()
-	// Verbs may print warnings from worker goroutines; *os.File takes concurrent writes, a
-	// bytes.Buffer does not.
-	ios.Out, ios.ErrOut = &mvSyncWriter{w: out}, &mvSyncWriter{w: errOut}
-	ios.SetTTY(tty)
-	f := cmdutil.New(ios, build.Info{Version: "test"}, func(string) string { return "" })
-	fake := &clienttest.Fake{}
-	f.Client = func() (client.Client, error) { return fake, nil }
-	pr := &mvPrompter{}
-	f.Prompter = pr
-	return &mvEnv{f: f, fake: fake, prompter: pr, in: in, out: out, errOut: errOut}
-}
-
-// run executes cmd with args the way the root command would, minus the root's own flags.
-func (e *mvEnv) run(cmd *cobra.Command, args ...string) error {
-	cmd.SetArgs(args)
-	cmd.SetIn(e.in)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	cmd.SilenceUsage = true
-	cmd.SilenceErrors = true
-	return cmd.ExecuteContext(context.Background())
-}
-
-// mvSyncWriter serialises writes, like an *os.File.
-type mvSyncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *mvSyncWriter) Write(b []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(b)
-}
-
-// mvPrompter answers Confirm and Password from scripted answers and records the questions.
-// A question without a scripted answer fails the prompt.
-type mvPrompter struct {
-	mu        sync.Mutex
-	confirms  []bool
-	passwords []string
-	asked     []string
-}
-
-func (p *mvPrompter) Input(title, _, _ string, _ func(string) error) (string, error) {
-	p.record(title)
-	return "", errors.New("mvPrompter: unexpected Input " + title)
-}
-
-func (p *mvPrompter) Password(title string) (string, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.asked = append(p.asked, title)
-	if len(p.passwords) == 0 {
-		return "", errors.New("mvPrompter: unexpected Password " + title)
-	}
-	pw := p.passwords[0]
-	p.passwords = p.passwords[1:]
-	return pw, nil
-}
-
-func (p *mvPrompter) Select(title string, _ []string, _ string) (string, error) {
-	p.record(title)
-	return "", errors.New("mvPrompter: unexpected Select " + title)
-}
-
-func (p *mvPrompter) Confirm(title string, _ bool) (bool, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.asked = append(p.asked, title)
-	if len(p.confirms) == 0 {
-		return false, errors.New("mvPrompter: unexpected Confirm " + title)
-	}
-	ok := p.confirms[0]
-	p.confirms = p.confirms[1:]
-	return ok, nil
-}
-
-func (p *mvPrompter) record(title string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.asked = append(p.asked, title)
-}
-
-func (p *mvPrompter) questions() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return slices.Clone(p.asked)
-}
 
 // mvUser builds a regular user named username with a fresh ID and username@example.com.
 func mvUser(username string, mods ...func(*model.User)) *model.User {
@@ -143,51 +35,6 @@ func mvUser(username string, mods ...func(*model.User)) *model.User {
 
 func mvGuest(u *model.User) { u.Roles = model.SystemGuestRoleId }
 func mvBot(u *model.User)   { u.IsBot = true }
-
-// mvDirectory serves user lookups (POST /users/ids, POST /users/usernames, GET
-// /users/email/{email}) from a fixed set of users, returning copies.
-type mvDirectory struct {
-	users []*model.User
-}
-
-func newMVDirectory(users ...*model.User) *mvDirectory { return &mvDirectory{users: users} }
-
-func (d *mvDirectory) find(match func(*model.User) bool) *model.User {
-	for _, u := range d.users {
-		if match(u) {
-			c := *u
-			return &c
-		}
-	}
-	return nil
-}
-
-func (d *mvDirectory) install(fake *clienttest.Fake) {
-	fake.GetUsersByIdsFunc = func(_ context.Context, ids []string) ([]*model.User, *model.Response, error) {
-		var out []*model.User
-		for _, id := range ids {
-			if u := d.find(func(u *model.User) bool { return u.Id == id }); u != nil {
-				out = append(out, u)
-			}
-		}
-		return out, &model.Response{StatusCode: 200}, nil
-	}
-	fake.GetUsersByUsernamesFunc = func(_ context.Context, names []string) ([]*model.User, *model.Response, error) {
-		var out []*model.User
-		for _, n := range names {
-			if u := d.find(func(u *model.User) bool { return u.Username == n }); u != nil {
-				out = append(out, u)
-			}
-		}
-		return out, &model.Response{StatusCode: 200}, nil
-	}
-	fake.GetUserByEmailFunc = func(_ context.Context, email, _ string) (*model.User, *model.Response, error) {
-		if u := d.find(func(u *model.User) bool { return strings.EqualFold(u.Email, email) }); u != nil {
-			return u, &model.Response{StatusCode: 200}, nil
-		}
-		return nil, &model.Response{StatusCode: 404}, mvAPIError(404, "app.user.missing_account.const", "Unable to find the user.")
-	}
-}
 
 func mvAPIError(status int, id, msg string) error {
 	return &client.Error{Status: status, ID: id, Message: msg}
@@ -299,10 +146,10 @@ func TestActivateFlags(t *testing.T) {
 	for verb, build := range builders {
 		for _, tt := range tests {
 			t.Run(verb+"/"+tt.name, func(t *testing.T) {
-				e := newMVEnv(t, false)
-				e.in.WriteString(tt.stdin)
+				e := cmdtest.New(t)
+				e.In.WriteString(tt.stdin)
 				var got captured
-				err := e.run(build(e.f, &got), tt.args...)
+				err := e.Exec(build(e.F, &got), tt.args...)
 				if tt.wantErr != "" {
 					if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), tt.wantErr) {
 						t.Fatalf("err = %v (exit %d), want usage error containing %q", err, cmdutil.ExitCode(err), tt.wantErr)
@@ -318,8 +165,8 @@ func TestActivateFlags(t *testing.T) {
 				if got.bulk != tt.wantBulk {
 					t.Errorf("bulk = %+v, want %+v", got.bulk, tt.wantBulk)
 				}
-				if e.fake.TotalCalls() != 0 {
-					t.Errorf("the flag tier made %d client calls", e.fake.TotalCalls())
+				if e.Fake.TotalCalls() != 0 {
+					t.Errorf("the flag tier made %d client calls", e.Fake.TotalCalls())
 				}
 			})
 		}
@@ -333,7 +180,7 @@ func TestActivateRun(t *testing.T) {
 		name       string
 		tty        bool
 		args       []string
-		setup      func(e *mvEnv, rec *mvActiveRecorder)
+		setup      func(e *cmdtest.Env, rec *mvActiveRecorder)
 		wantExit   int
 		wantStderr []string // lines that must appear exactly once
 		notStderr  []string // substrings that must not appear
@@ -362,8 +209,8 @@ func TestActivateRun(t *testing.T) {
 		},
 		{
 			name: "partial: the server refuses one", args: []string{"alice", "bob"},
-			setup: func(e *mvEnv, rec *mvActiveRecorder) {
-				rec.install(e.fake, map[string]error{bob.Id: mvAPIError(500, "x", "boom")})
+			setup: func(e *cmdtest.Env, rec *mvActiveRecorder) {
+				rec.install(e.Fake, map[string]error{bob.Id: mvAPIError(500, "x", "boom")})
 			},
 			wantExit:   cmdutil.ExitPartial,
 			wantStderr: []string{"Activated user alice", "bob: boom (HTTP 500)"},
@@ -378,8 +225,8 @@ func TestActivateRun(t *testing.T) {
 		},
 		{
 			name: "403 on lookup is a permission error", args: []string{"alice", "bob"},
-			setup: func(e *mvEnv, _ *mvActiveRecorder) {
-				e.fake.GetUsersByUsernamesFunc = func(context.Context, []string) ([]*model.User, *model.Response, error) {
+			setup: func(e *cmdtest.Env, _ *mvActiveRecorder) {
+				e.Fake.GetUsersByUsernamesFunc = func(context.Context, []string) ([]*model.User, *model.Response, error) {
 					return nil, &model.Response{StatusCode: 403}, mvAPIError(403, "api.context.permissions.app_error", "You do not have the appropriate permissions.")
 				}
 			},
@@ -401,32 +248,32 @@ func TestActivateRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			newMVDirectory(alice, bob, carol).install(e.fake)
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty))
+			cmdtest.ServeUsers(e.Fake, alice, bob, carol)
 			rec := &mvActiveRecorder{}
-			rec.install(e.fake, nil)
+			rec.install(e.Fake, nil)
 			if tt.setup != nil {
 				tt.setup(e, rec)
 			}
-			err := e.run(NewCmdActivate(e.f, nil), tt.args...)
+			err := e.Exec(NewCmdActivate(e.F, nil), tt.args...)
 			if got := cmdutil.ExitCode(err); got != tt.wantExit {
-				t.Fatalf("exit = %d (err %v), want %d\nstderr:\n%s", got, err, tt.wantExit, e.errOut)
+				t.Fatalf("exit = %d (err %v), want %d\nstderr:\n%s", got, err, tt.wantExit, e.ErrOut)
 			}
-			if e.out.Len() != 0 {
-				t.Errorf("stdout = %q, want nothing outside JSON mode", e.out)
+			if e.Out.Len() != 0 {
+				t.Errorf("stdout = %q, want nothing outside JSON mode", e.Out)
 			}
 			for _, line := range tt.wantStderr {
-				if n := mvCount(e.errOut.String(), line); n != 1 {
-					t.Errorf("stderr has %q %d times, want once\nstderr:\n%s", line, n, e.errOut)
+				if n := mvCount(e.ErrOut.String(), line); n != 1 {
+					t.Errorf("stderr has %q %d times, want once\nstderr:\n%s", line, n, e.ErrOut)
 				}
 			}
 			for _, s := range tt.notStderr {
-				if strings.Contains(e.errOut.String(), s) {
-					t.Errorf("stderr contains %q\nstderr:\n%s", s, e.errOut)
+				if strings.Contains(e.ErrOut.String(), s) {
+					t.Errorf("stderr contains %q\nstderr:\n%s", s, e.ErrOut)
 				}
 			}
 			for name, want := range tt.wantCalls {
-				if got := e.fake.Calls(name); got != want {
+				if got := e.Fake.Calls(name); got != want {
 					t.Errorf("%s calls = %d, want %d", name, got, want)
 				}
 			}
@@ -440,7 +287,7 @@ func TestActivateRun(t *testing.T) {
 }
 
 func TestActivateBulkResolutionRequestCounts(t *testing.T) {
-	e := newMVEnv(t, false)
+	e := cmdtest.New(t)
 	var users []*model.User
 	var args []string
 	for i := range 400 {
@@ -452,20 +299,20 @@ func TestActivateBulkResolutionRequestCounts(t *testing.T) {
 			args = append(args, u.Id)
 		}
 	}
-	newMVDirectory(users...).install(e.fake)
+	cmdtest.ServeUsers(e.Fake, users...)
 	var maxBatch atomic.Int32
-	inner := e.fake.GetUsersByUsernamesFunc
-	e.fake.GetUsersByUsernamesFunc = func(ctx context.Context, names []string) ([]*model.User, *model.Response, error) {
+	inner := e.Fake.GetUsersByUsernamesFunc
+	e.Fake.GetUsersByUsernamesFunc = func(ctx context.Context, names []string) ([]*model.User, *model.Response, error) {
 		if int32(len(names)) > maxBatch.Load() {
 			maxBatch.Store(int32(len(names)))
 		}
 		return inner(ctx, names)
 	}
 	rec := &mvActiveRecorder{}
-	rec.install(e.fake, nil)
+	rec.install(e.Fake, nil)
 
-	if err := e.run(NewCmdActivate(e.f, nil), args...); err != nil {
-		t.Fatalf("err = %v\nstderr:\n%s", err, e.errOut)
+	if err := e.Exec(NewCmdActivate(e.F, nil), args...); err != nil {
+		t.Fatalf("err = %v\nstderr:\n%s", err, e.ErrOut)
 	}
 	want := map[string]int{
 		"GetUsersByUsernames": 3, // 250 names, 100 per request
@@ -476,7 +323,7 @@ func TestActivateBulkResolutionRequestCounts(t *testing.T) {
 		"UpdateUserActive":    400,
 	}
 	for name, n := range want {
-		if got := e.fake.Calls(name); got != n {
+		if got := e.Fake.Calls(name); got != n {
 			t.Errorf("%s calls = %d, want %d", name, got, n)
 		}
 	}
@@ -490,28 +337,27 @@ func TestActivateBulkResolutionRequestCounts(t *testing.T) {
 
 func TestActivateFileFromStdin(t *testing.T) {
 	alice, bob, carol := mvUser("alice"), mvUser("bob"), mvUser("carol")
-	e := newMVEnv(t, false)
-	e.in.WriteString("# users to bring back\nalice\n\n" + bob.Id + "\n")
-	newMVDirectory(alice, bob, carol).install(e.fake)
+	e := cmdtest.New(t)
+	e.In.WriteString("# users to bring back\nalice\n\n" + bob.Id + "\n")
+	cmdtest.ServeUsers(e.Fake, alice, bob, carol)
 	rec := &mvActiveRecorder{}
-	rec.install(e.fake, nil)
+	rec.install(e.Fake, nil)
 
-	if err := e.run(NewCmdActivate(e.f, nil), "--file", "-"); err != nil {
-		t.Fatalf("err = %v\nstderr:\n%s", err, e.errOut)
+	if err := e.Exec(NewCmdActivate(e.F, nil), "--file", "-"); err != nil {
+		t.Fatalf("err = %v\nstderr:\n%s", err, e.ErrOut)
 	}
 	if len(rec.calls) != 2 || !rec.calls[alice.Id] || !rec.calls[bob.Id] {
 		t.Errorf("activated %v, want alice and bob only", rec.calls)
 	}
-	if want := "Activated user alice\nActivated user bob\n"; e.errOut.String() != want {
-		t.Errorf("stderr = %q, want %q", e.errOut, want)
+	if want := "Activated user alice\nActivated user bob\n"; e.ErrOut.String() != want {
+		t.Errorf("stderr = %q, want %q", e.ErrOut, want)
 	}
 }
 
 func TestActivateJSONRowsInArgumentOrder(t *testing.T) {
 	for _, verb := range []string{"activate", "deactivate"} {
 		t.Run(verb, func(t *testing.T) {
-			e := newMVEnv(t, false)
-			e.f.Globals.JSON = true
+			e := cmdtest.New(t, cmdtest.JSON(true))
 			var users []*model.User
 			var args []string
 			for i := range 30 {
@@ -522,21 +368,21 @@ func TestActivateJSONRowsInArgumentOrder(t *testing.T) {
 					args = append(args, "ghost")
 				}
 			}
-			newMVDirectory(users...).install(e.fake)
+			cmdtest.ServeUsers(e.Fake, users...)
 			// Random delays make the calls finish out of order.
-			e.fake.UpdateUserActiveFunc = func(context.Context, string, bool) (*model.Response, error) {
+			e.Fake.UpdateUserActiveFunc = func(context.Context, string, bool) (*model.Response, error) {
 				time.Sleep(time.Duration(rand.IntN(5)) * time.Millisecond)
 				return &model.Response{StatusCode: 200}, nil
 			}
-			cmd := NewCmdActivate(e.f, nil)
+			cmd := NewCmdActivate(e.F, nil)
 			if verb == "deactivate" {
-				cmd = NewCmdDeactivate(e.f, nil)
+				cmd = NewCmdDeactivate(e.F, nil)
 			}
-			err := e.run(cmd, args...)
+			err := e.Exec(cmd, args...)
 			if cmdutil.ExitCode(err) != cmdutil.ExitPartial {
 				t.Fatalf("exit = %d (%v), want 3", cmdutil.ExitCode(err), err)
 			}
-			rows := mvRows(t, e.out.String())
+			rows := mvRows(t, e.Out.String())
 			if len(rows) != len(args) {
 				t.Fatalf("%d rows, want %d", len(rows), len(args))
 			}
@@ -557,8 +403,8 @@ func TestActivateJSONRowsInArgumentOrder(t *testing.T) {
 					t.Errorf("row %d DeleteAt = %d after %s", i, r.User.DeleteAt, verb)
 				}
 			}
-			if n := mvCount(e.errOut.String(), `ghost: user "ghost" not found`); n != 1 {
-				t.Errorf("the failure is on stderr %d times, want once\n%s", n, e.errOut)
+			if n := mvCount(e.ErrOut.String(), `ghost: user "ghost" not found`); n != 1 {
+				t.Errorf("the failure is on stderr %d times, want once\n%s", n, e.ErrOut)
 			}
 		})
 	}
@@ -574,7 +420,7 @@ func TestActivateParallelBoundsConcurrency(t *testing.T) {
 		{args: []string{"--parallel", "1"}, max: 1},
 	} {
 		t.Run(fmt.Sprint(tt.max), func(t *testing.T) {
-			e := newMVEnv(t, false)
+			e := cmdtest.New(t)
 			var users []*model.User
 			args := slices.Clone(tt.args)
 			for i := range 40 {
@@ -582,15 +428,15 @@ func TestActivateParallelBoundsConcurrency(t *testing.T) {
 				users = append(users, u)
 				args = append(args, u.Username)
 			}
-			newMVDirectory(users...).install(e.fake)
+			cmdtest.ServeUsers(e.Fake, users...)
 			var g mvGauge
-			e.fake.UpdateUserActiveFunc = func(context.Context, string, bool) (*model.Response, error) {
+			e.Fake.UpdateUserActiveFunc = func(context.Context, string, bool) (*model.Response, error) {
 				g.enter()
 				defer g.leave()
 				time.Sleep(5 * time.Millisecond)
 				return &model.Response{StatusCode: 200}, nil
 			}
-			if err := e.run(NewCmdActivate(e.f, nil), args...); err != nil {
+			if err := e.Exec(NewCmdActivate(e.F, nil), args...); err != nil {
 				t.Fatal(err)
 			}
 			if got := g.max.Load(); got > tt.max {
@@ -599,8 +445,8 @@ func TestActivateParallelBoundsConcurrency(t *testing.T) {
 			if tt.max > 1 && g.max.Load() < 2 {
 				t.Errorf("calls never overlapped (max in flight %d)", g.max.Load())
 			}
-			if e.fake.Calls("UpdateUserActive") != 40 {
-				t.Errorf("UpdateUserActive calls = %d, want 40", e.fake.Calls("UpdateUserActive"))
+			if e.Fake.Calls("UpdateUserActive") != 40 {
+				t.Errorf("UpdateUserActive calls = %d, want 40", e.Fake.Calls("UpdateUserActive"))
 			}
 		})
 	}
@@ -638,23 +484,23 @@ func TestDeactivateRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			newMVDirectory(alice, carol).install(e.fake)
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty))
+			cmdtest.ServeUsers(e.Fake, alice, carol)
 			rec := &mvActiveRecorder{}
-			rec.install(e.fake, nil)
-			err := e.run(NewCmdDeactivate(e.f, nil), tt.args...)
+			rec.install(e.Fake, nil)
+			err := e.Exec(NewCmdDeactivate(e.F, nil), tt.args...)
 			if got := cmdutil.ExitCode(err); got != tt.wantExit {
 				t.Fatalf("exit = %d (%v), want %d", got, err, tt.wantExit)
 			}
 			// The warning is written while the call runs, the success line when its turn in
 			// argument order comes: compare the lines, not their interleaving.
-			if got, want := mvSortedLines(e.errOut.String()), mvSortedLines(tt.wantStderr); !slices.Equal(got, want) {
-				t.Errorf("stderr = %q, want the lines of %q", e.errOut, tt.wantStderr)
+			if got, want := mvSortedLines(e.ErrOut.String()), mvSortedLines(tt.wantStderr); !slices.Equal(got, want) {
+				t.Errorf("stderr = %q, want the lines of %q", e.ErrOut, tt.wantStderr)
 			}
-			if e.out.Len() != 0 {
-				t.Errorf("stdout = %q", e.out)
+			if e.Out.Len() != 0 {
+				t.Errorf("stdout = %q", e.Out)
 			}
-			if got := e.fake.Calls("UpdateUserActive"); got != tt.wantCalls {
+			if got := e.Fake.Calls("UpdateUserActive"); got != tt.wantCalls {
 				t.Errorf("UpdateUserActive calls = %d, want %d", got, tt.wantCalls)
 			}
 			for id, active := range rec.calls {

@@ -1,7 +1,6 @@
 package user
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -13,43 +12,10 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/prompt"
 )
-
-// changePasswordPrompter answers prompts from a script and records the questions.
-type changePasswordPrompter struct {
-	passwords []string
-	confirm   bool
-	asked     []string
-	err       error
-}
-
-func (p *changePasswordPrompter) Input(title, _, _ string, _ func(string) error) (string, error) {
-	return "", errors.New("unexpected Input prompt: " + title)
-}
-
-func (p *changePasswordPrompter) Password(title string) (string, error) {
-	p.asked = append(p.asked, title)
-	if p.err != nil {
-		return "", p.err
-	}
-	if len(p.passwords) == 0 {
-		return "", errors.New("unexpected Password prompt: " + title)
-	}
-	s := p.passwords[0]
-	p.passwords = p.passwords[1:]
-	return s, nil
-}
-
-func (p *changePasswordPrompter) Select(title string, _ []string, _ string) (string, error) {
-	return "", errors.New("unexpected Select prompt: " + title)
-}
-
-func (p *changePasswordPrompter) Confirm(title string, _ bool) (bool, error) {
-	p.asked = append(p.asked, title)
-	return p.confirm, nil
-}
 
 func TestChangePasswordFlags(t *testing.T) {
 	tests := []struct {
@@ -69,14 +35,10 @@ func TestChangePasswordFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := editTestFactory(false)
+			env := cmdtest.New(t)
 			var got *ChangePasswordOptions
-			cmd := NewCmdChangePassword(env.f, func(_ context.Context, o *ChangePasswordOptions) error { got = o; return nil })
-			cmd.SetArgs(tt.argv)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			cmd.SilenceErrors, cmd.SilenceUsage = true, true
-			err := cmd.Execute()
+			cmd := NewCmdChangePassword(env.F, func(_ context.Context, o *ChangePasswordOptions) error { got = o; return nil })
+			err := env.Exec(cmd, tt.argv...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -119,7 +81,7 @@ func TestChangePasswordRun(t *testing.T) {
 		tty        bool
 		me         *model.User
 		meErr      error
-		prompter   *changePasswordPrompter
+		prompts    []cmdtest.Answer
 		stdin      string
 		updateErr  error
 		wantCode   int
@@ -183,7 +145,7 @@ func TestChangePasswordRun(t *testing.T) {
 			argv:       []string{"alice"},
 			tty:        true,
 			me:         admin,
-			prompter:   &changePasswordPrompter{passwords: []string{"typed", "typed"}},
+			prompts:    []cmdtest.Answer{cmdtest.Password("", "typed"), cmdtest.Password("", "typed")},
 			wantSent:   &sent{next: "typed"},
 			wantAsked:  []string{"New password for alice", "New password again"},
 			wantStderr: []string{"successfully changed"},
@@ -193,7 +155,7 @@ func TestChangePasswordRun(t *testing.T) {
 			argv:       []string{"alice"},
 			tty:        true,
 			me:         alice,
-			prompter:   &changePasswordPrompter{passwords: []string{"old", "new1", "new1"}},
+			prompts:    []cmdtest.Answer{cmdtest.Password("", "old"), cmdtest.Password("", "new1"), cmdtest.Password("", "new1")},
 			wantSent:   &sent{current: "old", next: "new1"},
 			wantAsked:  []string{"Current password of alice", "New password for alice", "New password again"},
 			wantStderr: []string{"successfully changed"},
@@ -203,7 +165,7 @@ func TestChangePasswordRun(t *testing.T) {
 			argv:       []string{"alice"},
 			tty:        true,
 			me:         admin,
-			prompter:   &changePasswordPrompter{passwords: []string{"a", "b", "c", "c"}},
+			prompts:    []cmdtest.Answer{cmdtest.Password("", "a"), cmdtest.Password("", "b"), cmdtest.Password("", "c"), cmdtest.Password("", "c")},
 			wantSent:   &sent{next: "c"},
 			wantStderr: []string{"The passwords do not match.", "successfully changed"},
 		},
@@ -212,7 +174,7 @@ func TestChangePasswordRun(t *testing.T) {
 			argv:      []string{"alice"},
 			tty:       true,
 			me:        admin,
-			prompter:  &changePasswordPrompter{passwords: []string{"a", "b", "c", "d", "e", "f"}},
+			prompts:   []cmdtest.Answer{cmdtest.Password("", "a"), cmdtest.Password("", "b"), cmdtest.Password("", "c"), cmdtest.Password("", "d"), cmdtest.Password("", "e"), cmdtest.Password("", "f")},
 			wantCode:  cmdutil.ExitError,
 			wantCalls: map[string]int{"UpdateUserPassword": 0},
 		},
@@ -221,7 +183,7 @@ func TestChangePasswordRun(t *testing.T) {
 			argv:      []string{"alice"},
 			tty:       true,
 			me:        admin,
-			prompter:  &changePasswordPrompter{err: prompt.ErrInterrupted},
+			prompts:   []cmdtest.Answer{{Kind: "password", Err: prompt.ErrInterrupted}},
 			wantCode:  cmdutil.ExitInterrupted,
 			wantCalls: map[string]int{"UpdateUserPassword": 0},
 		},
@@ -230,7 +192,7 @@ func TestChangePasswordRun(t *testing.T) {
 			argv:       []string{"alice"},
 			tty:        true,
 			meErr:      &client.Error{Status: http.StatusNotFound, Message: "not found"},
-			prompter:   &changePasswordPrompter{confirm: true, passwords: []string{"old", "n", "n"}},
+			prompts:    []cmdtest.Answer{cmdtest.Confirm("", true), cmdtest.Password("", "old"), cmdtest.Password("", "n"), cmdtest.Password("", "n")},
 			wantSent:   &sent{current: "old", next: "n"},
 			wantAsked:  []string{"Are you changing your own password?", "Current password of alice"},
 			wantStderr: []string{"successfully changed"},
@@ -247,7 +209,6 @@ func TestChangePasswordRun(t *testing.T) {
 			argv:       []string{"alice", "--dry-run"},
 			tty:        true,
 			me:         admin,
-			prompter:   &changePasswordPrompter{},
 			wantStderr: []string{"would change the password of user alice (" + alice.Id + ")"},
 			wantCalls:  map[string]int{"UpdateUserPassword": 0, "UpdateUserHashedPassword": 0},
 		},
@@ -275,16 +236,11 @@ func TestChangePasswordRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			t.Setenv("MATTERCTL_NO_PROMPT", "")
-			env := editTestFactory(tt.tty)
-			env.in.WriteString(tt.stdin)
-			pr := tt.prompter
-			if pr == nil {
-				pr = &changePasswordPrompter{}
-			}
-			env.f.Prompter = pr
-			editTestUsers(env.fake, alice, admin)
-			env.fake.GetMeFunc = func(context.Context, string) (*model.User, *model.Response, error) {
+			env := cmdtest.New(t, cmdtest.TTY(tt.tty))
+			env.In.WriteString(tt.stdin)
+			env.Prompter.Script(tt.prompts...)
+			cmdtest.ServeUsers(env.Fake, alice, admin)
+			env.Fake.GetMeFunc = func(context.Context, string) (*model.User, *model.Response, error) {
 				if tt.meErr != nil {
 					return nil, nil, tt.meErr
 				}
@@ -294,23 +250,21 @@ func TestChangePasswordRun(t *testing.T) {
 				return tt.me, nil, nil
 			}
 			var got *sent
-			env.fake.UpdateUserPasswordFunc = func(_ context.Context, id, current, next string) (*model.Response, error) {
+			env.Fake.UpdateUserPasswordFunc = func(_ context.Context, id, current, next string) (*model.Response, error) {
 				if id != alice.Id {
 					return nil, errors.New("wrong user")
 				}
 				got = &sent{current: current, next: next}
 				return nil, tt.updateErr
 			}
-			env.fake.UpdateUserHashedPasswordFunc = func(_ context.Context, id, hashed string) (*model.Response, error) {
+			env.Fake.UpdateUserHashedPasswordFunc = func(_ context.Context, id, hashed string) (*model.Response, error) {
 				got = &sent{hashed: hashed}
 				return nil, tt.updateErr
 			}
-			cmd := NewCmdChangePassword(env.f, nil)
-			cmd.SetArgs(tt.argv)
-			cmd.SilenceErrors, cmd.SilenceUsage = true, true
-			err := cmd.ExecuteContext(context.Background())
+			cmd := NewCmdChangePassword(env.F, nil)
+			err := env.Exec(cmd, tt.argv...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
-				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.stderr)
+				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.ErrOut)
 			}
 			if tt.wantSent != nil && (got == nil || *got != *tt.wantSent) {
 				t.Errorf("sent %+v, want %+v", got, tt.wantSent)
@@ -318,30 +272,31 @@ func TestChangePasswordRun(t *testing.T) {
 			if tt.wantSent == nil && got != nil {
 				t.Errorf("sent %+v, want no change", got)
 			}
-			if env.stdout.Len() > 0 {
-				t.Errorf("stdout = %q, want nothing", env.stdout)
+			if env.Out.Len() > 0 {
+				t.Errorf("stdout = %q, want nothing", env.Out)
 			}
 			for _, s := range tt.wantStderr {
-				if !strings.Contains(env.stderr.String(), s) {
-					t.Errorf("stderr = %q, want %q", env.stderr, s)
+				if !strings.Contains(env.ErrOut.String(), s) {
+					t.Errorf("stderr = %q, want %q", env.ErrOut, s)
 				}
 			}
 			// No secret is ever echoed.
 			for _, secret := range []string{"N3w-secret", "0ld-secret", "typed", "from-stdin", "argv-secret"} {
-				if strings.Contains(env.stderr.String(), secret) || (err != nil && strings.Contains(err.Error(), secret)) {
-					t.Errorf("secret %q leaked: stderr %q, err %v", secret, env.stderr, err)
+				if strings.Contains(env.ErrOut.String(), secret) || (err != nil && strings.Contains(err.Error(), secret)) {
+					t.Errorf("secret %q leaked: stderr %q, err %v", secret, env.ErrOut, err)
 				}
 			}
 			if tt.wantAsked != nil {
+				asked := env.Prompter.Asked()
 				for i, q := range tt.wantAsked {
-					if i >= len(pr.asked) || pr.asked[i] != q {
-						t.Errorf("asked %q, want %q", pr.asked, tt.wantAsked)
+					if i >= len(asked) || asked[i] != q {
+						t.Errorf("asked %q, want %q", asked, tt.wantAsked)
 						break
 					}
 				}
 			}
 			for name, n := range tt.wantCalls {
-				if got := env.fake.Calls(name); got != n {
+				if got := env.Fake.Calls(name); got != n {
 					t.Errorf("%s calls = %d, want %d", name, got, n)
 				}
 			}

@@ -10,11 +10,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
 
-	"github.com/matterctl/matterctl/client"
-	"github.com/matterctl/matterctl/client/clienttest"
-	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/build"
-	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 )
 
 func TestUserArgumentCompletion(t *testing.T) {
@@ -35,9 +31,8 @@ func TestUserArgumentCompletion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ios, _, _, _ := iostreams.Test()
-			f := cmdutil.New(ios, build.Info{Version: "test"}, func(string) string { return "" })
-			fake := &clienttest.Fake{AutocompleteUsersFunc: func(_ context.Context, name string, limit int, _ string) (*model.UserAutocomplete, *model.Response, error) {
+			e := cmdtest.New(t)
+			e.Fake.AutocompleteUsersFunc = func(_ context.Context, name string, limit int, _ string) (*model.UserAutocomplete, *model.Response, error) {
 				if tt.fail {
 					return nil, nil, errors.New("boom")
 				}
@@ -45,10 +40,9 @@ func TestUserArgumentCompletion(t *testing.T) {
 					t.Errorf("autocomplete(%q, %d)", name, limit)
 				}
 				return &model.UserAutocomplete{Users: []*model.User{{Username: "alice"}, {Username: "alvin"}, {Username: "xavier"}}}, nil, nil
-			}}
-			f.Client = func() (client.Client, error) { return fake, nil }
+			}
 			root := &cobra.Command{Use: "matterctl"}
-			root.AddCommand(NewCmdUser(f))
+			root.AddCommand(NewCmdUser(e.F))
 			var out bytes.Buffer
 			root.SetOut(&out)
 			root.SetErr(&out)
@@ -65,7 +59,7 @@ func TestUserArgumentCompletion(t *testing.T) {
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Errorf("suggestions %q, want %q (output %q)", got, tt.want, out.String())
 			}
-			if asked := fake.Calls("AutocompleteUsers") > 0; asked != tt.wantAsk {
+			if asked := e.Fake.Calls("AutocompleteUsers") > 0; asked != tt.wantAsk {
 				t.Errorf("asked the server: %v, want %v", asked, tt.wantAsk)
 			}
 		})

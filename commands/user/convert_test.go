@@ -12,6 +12,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
@@ -63,10 +64,10 @@ func TestConvertFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, false)
-			e.in.WriteString(tt.stdin)
+			e := cmdtest.New(t)
+			e.In.WriteString(tt.stdin)
 			var got *ConvertOptions
-			err := e.run(NewCmdConvert(e.f, func(_ context.Context, o *ConvertOptions) error { got = o; return nil }), tt.args...)
+			err := e.Exec(NewCmdConvert(e.F, func(_ context.Context, o *ConvertOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v (exit %d), want usage error %q", err, cmdutil.ExitCode(err), tt.wantErr)
@@ -102,39 +103,38 @@ func TestConvertToBotRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			e.f.Globals.JSON = tt.json
-			newMVDirectory(alice, bob, robot).install(e.fake)
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.JSON(tt.json))
+			cmdtest.ServeUsers(e.Fake, alice, bob, robot)
 			var mu sync.Mutex
 			var converted []string
-			e.fake.ConvertUserToBotFunc = func(_ context.Context, id string) (*model.Bot, *model.Response, error) {
+			e.Fake.ConvertUserToBotFunc = func(_ context.Context, id string) (*model.Bot, *model.Response, error) {
 				mu.Lock()
 				converted = append(converted, id)
 				mu.Unlock()
 				return &model.Bot{UserId: id}, &model.Response{StatusCode: 200}, nil
 			}
-			err := e.run(NewCmdConvert(e.f, nil), append([]string{"--bot"}, tt.args...)...)
+			err := e.Exec(NewCmdConvert(e.F, nil), append([]string{"--bot"}, tt.args...)...)
 			if got := cmdutil.ExitCode(err); got != tt.wantExit {
 				t.Fatalf("exit = %d (%v), want %d", got, err, tt.wantExit)
 			}
 			for _, line := range tt.wantStderr {
-				if n := mvCount(e.errOut.String(), line); n != 1 {
-					t.Errorf("stderr has %q %d times\n%s", line, n, e.errOut)
+				if n := mvCount(e.ErrOut.String(), line); n != 1 {
+					t.Errorf("stderr has %q %d times\n%s", line, n, e.ErrOut)
 				}
 			}
 			if !slices.Equal(slices.Sorted(slices.Values(converted)), slices.Sorted(slices.Values(tt.wantConverted))) {
 				t.Errorf("converted %q, want %q", converted, tt.wantConverted)
 			}
-			if e.fake.Calls("ConvertBotToUser") != 0 {
+			if e.Fake.Calls("ConvertBotToUser") != 0 {
 				t.Error("ConvertBotToUser called with --bot")
 			}
 			if !tt.json {
-				if e.out.Len() != 0 {
-					t.Errorf("stdout = %q", e.out)
+				if e.Out.Len() != 0 {
+					t.Errorf("stdout = %q", e.Out)
 				}
 				return
 			}
-			rows := mvRows(t, e.out.String())
+			rows := mvRows(t, e.Out.String())
 			if len(rows) != 2 || rows[0].Input != "bob" || rows[1].Input != "alice" || !rows[0].User.IsBot || !rows[1].User.IsBot {
 				t.Errorf("rows = %+v", rows)
 			}
@@ -218,13 +218,14 @@ func TestConvertToUserRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			e.f.Globals.JSON = tt.json
-			e.in.WriteString(tt.stdin)
-			e.prompter.passwords = tt.passwords
-			newMVDirectory(robot, alice).install(e.fake)
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.JSON(tt.json))
+			e.In.WriteString(tt.stdin)
+			for _, pw := range tt.passwords {
+				e.Prompter.Script(cmdtest.Password("", pw))
+			}
+			cmdtest.ServeUsers(e.Fake, robot, alice)
 			var got *call
-			e.fake.ConvertBotToUserFunc = func(_ context.Context, id string, patch *model.UserPatch, admin bool) (*model.User, *model.Response, error) {
+			e.Fake.ConvertBotToUserFunc = func(_ context.Context, id string, patch *model.UserPatch, admin bool) (*model.User, *model.Response, error) {
 				got = &call{id: id, patch: *patch, admin: admin}
 				u := *robot
 				u.IsBot = false
@@ -233,25 +234,25 @@ func TestConvertToUserRun(t *testing.T) {
 				}
 				return &u, &model.Response{StatusCode: 200}, nil
 			}
-			err := e.run(NewCmdConvert(e.f, nil), append([]string{"--user"}, tt.args...)...)
+			err := e.Exec(NewCmdConvert(e.F, nil), append([]string{"--user"}, tt.args...)...)
 			if code := cmdutil.ExitCode(err); code != tt.wantExit {
-				t.Fatalf("exit = %d (%v), want %d\nstderr:\n%s", code, err, tt.wantExit, e.errOut)
+				t.Fatalf("exit = %d (%v), want %d\nstderr:\n%s", code, err, tt.wantExit, e.ErrOut)
 			}
 			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Errorf("err = %v, want %q", err, tt.wantErr)
 			}
 			for _, line := range tt.wantStderr {
-				if n := mvCount(e.errOut.String(), line); n != 1 {
-					t.Errorf("stderr has %q %d times\n%s", line, n, e.errOut)
+				if n := mvCount(e.ErrOut.String(), line); n != 1 {
+					t.Errorf("stderr has %q %d times\n%s", line, n, e.ErrOut)
 				}
 			}
-			if all := e.out.String() + e.errOut.String() + fmt.Sprint(err); strings.Contains(all, secret) {
+			if all := e.Out.String() + e.ErrOut.String() + fmt.Sprint(err); strings.Contains(all, secret) {
 				t.Errorf("the password was printed:\n%s", all)
 			}
-			if len(e.prompter.questions()) != tt.wantAsked {
-				t.Errorf("asked %q", e.prompter.questions())
+			if len(e.Prompter.Asked()) != tt.wantAsked {
+				t.Errorf("asked %q", e.Prompter.Asked())
 			}
-			if e.fake.Calls("ConvertUserToBot") != 0 {
+			if e.Fake.Calls("ConvertUserToBot") != 0 {
 				t.Error("ConvertUserToBot called with --user")
 			}
 			if tt.wantCall == nil {
@@ -268,12 +269,12 @@ func TestConvertToUserRun(t *testing.T) {
 					tt.wantCall.id, convertPatchString(tt.wantCall.patch), tt.wantCall.admin)
 			}
 			if tt.json {
-				rows := mvRows(t, e.out.String())
+				rows := mvRows(t, e.Out.String())
 				if len(rows) != 1 || !rows[0].OK || rows[0].User == nil || rows[0].User.IsBot {
 					t.Errorf("rows = %+v", rows)
 				}
-			} else if e.out.Len() != 0 {
-				t.Errorf("stdout = %q", e.out)
+			} else if e.Out.Len() != 0 {
+				t.Errorf("stdout = %q", e.Out)
 			}
 		})
 	}

@@ -17,36 +17,9 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
-
-// createTestPrompter answers password prompts from a script.
-type createTestPrompter struct {
-	answers []string
-	asked   []string
-}
-
-func (p *createTestPrompter) Input(title, placeholder, def string, validate func(string) error) (string, error) {
-	return "", errors.New("unexpected Input prompt")
-}
-
-func (p *createTestPrompter) Password(title string) (string, error) {
-	p.asked = append(p.asked, title)
-	if len(p.answers) == 0 {
-		return "", errors.New("no more answers")
-	}
-	a := p.answers[0]
-	p.answers = p.answers[1:]
-	return a, nil
-}
-
-func (p *createTestPrompter) Select(title string, options []string, def string) (string, error) {
-	return "", errors.New("unexpected Select prompt")
-}
-
-func (p *createTestPrompter) Confirm(title string, def bool) (bool, error) {
-	return false, errors.New("unexpected Confirm prompt")
-}
 
 // createTestServer is a fake server for user creation: it remembers created users and rejects
 // usernames or emails already taken.
@@ -64,12 +37,12 @@ type createTestServer struct {
 	rolesErr error
 }
 
-func createTestInstall(env *searchTestEnv, existing ...*model.User) *createTestServer {
+func createTestInstall(env *cmdtest.Env, existing ...*model.User) *createTestServer {
 	s := &createTestServer{byName: map[string]*model.User{}, roles: map[string]string{}, keepVer: true}
 	for _, u := range existing {
 		s.byName[u.Username] = u
 	}
-	env.fake.CreateUserFunc = func(ctx context.Context, u *model.User) (*model.User, *model.Response, error) {
+	env.Fake.CreateUserFunc = func(ctx context.Context, u *model.User) (*model.User, *model.Response, error) {
 		n := s.inFlight.Add(1)
 		defer s.inFlight.Add(-1)
 		for {
@@ -97,25 +70,25 @@ func createTestInstall(env *searchTestEnv, existing ...*model.User) *createTestS
 		ret := out
 		return &ret, &model.Response{StatusCode: 201}, nil
 	}
-	env.fake.UpdateUserRolesFunc = func(ctx context.Context, id, roles string) (*model.Response, error) {
+	env.Fake.UpdateUserRolesFunc = func(ctx context.Context, id, roles string) (*model.Response, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.roles[id] = roles
 		return nil, s.rolesErr
 	}
-	env.fake.DemoteUserToGuestFunc = func(ctx context.Context, id string) (*model.Response, error) {
+	env.Fake.DemoteUserToGuestFunc = func(ctx context.Context, id string) (*model.Response, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.demoted = append(s.demoted, id)
 		return nil, nil
 	}
-	env.fake.VerifyUserEmailWithoutTokenFunc = func(ctx context.Context, id string) (*model.User, *model.Response, error) {
+	env.Fake.VerifyUserEmailWithoutTokenFunc = func(ctx context.Context, id string) (*model.User, *model.Response, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		s.verified = append(s.verified, id)
 		return &model.User{Id: id, EmailVerified: true}, nil, nil
 	}
-	searchTestServe(env.fake, existing, nil)
+	cmdtest.ServeUsers(env.Fake, existing...)
 	return s
 }
 
@@ -187,10 +160,10 @@ func TestCreateFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(tt.tty, "")
-			env.in.WriteString(tt.stdin)
+			env := cmdtest.New(t, cmdtest.TTY(tt.tty))
+			env.In.WriteString(tt.stdin)
 			var got *CreateOptions
-			err := searchTestExec(NewCmdCreate(env.f, func(_ context.Context, o *CreateOptions) error { got = o; return nil }), tt.argv...)
+			err := env.Exec(NewCmdCreate(env.F, func(_ context.Context, o *CreateOptions) error { got = o; return nil }), tt.argv...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -303,18 +276,19 @@ func TestCreateRunSingle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(tt.tty, tt.format)
-			prompter := &createTestPrompter{answers: tt.answers}
-			env.f.Prompter = prompter
+			env := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.Format(tt.format))
+			for _, pw := range tt.answers {
+				env.Prompter.Script(cmdtest.Password("", pw))
+			}
 			srv := createTestInstall(env, existing)
 			srv.keepVer = tt.keepVerified
 			srv.rolesErr = tt.rolesErr
-			err := searchTestExec(NewCmdCreate(env.f, nil), tt.argv...)
+			err := env.Exec(NewCmdCreate(env.F, nil), tt.argv...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
-				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.errOut)
+				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.ErrOut)
 			}
 			// --password on argv always earns a warning; the rest of stderr is the verb's own.
-			stderr := env.errOut.String()
+			stderr := env.ErrOut.String()
 			const argvWarning = "warning: --password exposes the password in the process list and shell history; use --password-file\n"
 			if slices.Contains(tt.argv, "--password") {
 				if !strings.HasPrefix(stderr, argvWarning) {
@@ -328,7 +302,7 @@ func TestCreateRunSingle(t *testing.T) {
 			if len(srv.created) != tt.wantCreated {
 				t.Fatalf("CreateUser calls = %d, want %d", len(srv.created), tt.wantCreated)
 			}
-			if strings.Contains(env.out.String()+env.errOut.String(), pw) || (err != nil && strings.Contains(err.Error(), pw)) {
+			if strings.Contains(env.Out.String()+env.ErrOut.String(), pw) || (err != nil && strings.Contains(err.Error(), pw)) {
 				t.Error("the password was printed")
 			}
 			var roles string
@@ -349,26 +323,26 @@ func TestCreateRunSingle(t *testing.T) {
 				if len(srv.created) > 0 {
 					sent = srv.created[0]
 				}
-				tt.check(t, sent, env.out.String())
+				tt.check(t, sent, env.Out.String())
 			}
 		})
 	}
 }
 
 func TestCreateSingleErrors(t *testing.T) {
-	env := searchTestSetup(false, "")
+	env := cmdtest.New(t)
 	srv := createTestInstall(env, searchTestUser("taken"))
-	err := searchTestExec(NewCmdCreate(env.f, nil), "--username", "alice", "--email", "alice@example.com", "--password", "pw", "--system-admin")
+	err := env.Exec(NewCmdCreate(env.F, nil), "--username", "alice", "--email", "alice@example.com", "--password", "pw", "--system-admin")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.rolesErr = errors.New("boom")
-	env.out.Reset()
-	err = searchTestExec(NewCmdCreate(env.f, nil), "--username", "bob", "--email", "bob@example.com", "--password", "pw", "--system-admin")
+	env.Out.Reset()
+	err = env.Exec(NewCmdCreate(env.F, nil), "--username", "bob", "--email", "bob@example.com", "--password", "pw", "--system-admin")
 	if err == nil || !strings.Contains(err.Error(), "created user bob, but could not make them a system admin: boom") {
 		t.Errorf("error = %v", err)
 	}
-	err = searchTestExec(NewCmdCreate(env.f, nil), "--username", "taken", "--email", "x@example.com", "--password", "pw", "--dry-run")
+	err = env.Exec(NewCmdCreate(env.F, nil), "--username", "taken", "--email", "x@example.com", "--password", "pw", "--dry-run")
 	if err == nil || err.Error() != "username taken already exists" {
 		t.Errorf("dry-run error = %v", err)
 	}
@@ -464,35 +438,35 @@ func TestCreateRunBulk(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(false, tt.format)
-			env.in.WriteString(tt.stdin)
+			env := cmdtest.New(t, cmdtest.Format(tt.format))
+			env.In.WriteString(tt.stdin)
 			srv := createTestInstall(env, existing)
 			argv := tt.argv
 			if tt.file != "" {
 				argv = append([]string{"--file", createTestWrite(t, tt.fileName, tt.file)}, argv...)
 			}
-			err := searchTestExec(NewCmdCreate(env.f, nil), argv...)
+			err := env.Exec(NewCmdCreate(env.F, nil), argv...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
-				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.errOut)
+				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.ErrOut)
 			}
 			sent := srv.sentNames()
 			if fmt.Sprint(createTestSorted(sent)) != fmt.Sprint(createTestSorted(tt.wantSent)) {
 				t.Errorf("created %q, want %q", sent, tt.wantSent)
 			}
-			gotErr := strings.Split(strings.TrimSuffix(env.errOut.String(), "\n"), "\n")
+			gotErr := strings.Split(strings.TrimSuffix(env.ErrOut.String(), "\n"), "\n")
 			if strings.Join(gotErr, "\n") != strings.Join(tt.wantErr, "\n") {
-				t.Errorf("stderr =\n%s\nwant\n%s", env.errOut, strings.Join(tt.wantErr, "\n"))
+				t.Errorf("stderr =\n%s\nwant\n%s", env.ErrOut, strings.Join(tt.wantErr, "\n"))
 			}
-			if strings.Contains(env.out.String()+env.errOut.String(), "pw1") {
+			if strings.Contains(env.Out.String()+env.ErrOut.String(), "pw1") {
 				t.Error("a password was printed")
 			}
 			if tt.wantRows == nil {
-				if env.out.Len() != 0 {
-					t.Errorf("stdout = %q, want nothing", env.out)
+				if env.Out.Len() != 0 {
+					t.Errorf("stdout = %q, want nothing", env.Out)
 				}
 				return
 			}
-			rows := createTestRows(t, env.out.Bytes())
+			rows := createTestRows(t, env.Out.Bytes())
 			if len(rows) != len(tt.wantRows) {
 				t.Fatalf("rows = %+v", rows)
 			}
@@ -511,11 +485,11 @@ func TestCreateRunBulk(t *testing.T) {
 
 func TestCreateBulkDetails(t *testing.T) {
 	t.Run("roles and verification per row", func(t *testing.T) {
-		env := searchTestSetup(false, "")
+		env := cmdtest.New(t)
 		srv := createTestInstall(env)
 		srv.keepVer = false
 		path := createTestWrite(t, "u.csv", "username,email,password,system_admin,guest,email_verified\na,a@example.com,pw,yes,no,no\nb,b@example.com,pw,no,yes,yes\n")
-		if err := searchTestExec(NewCmdCreate(env.f, nil), "--file", path); err != nil {
+		if err := env.Exec(NewCmdCreate(env.F, nil), "--file", path); err != nil {
 			t.Fatal(err)
 		}
 		if len(srv.roles) != 1 || len(srv.demoted) != 1 || len(srv.verified) != 1 {
@@ -535,28 +509,28 @@ func TestCreateBulkDetails(t *testing.T) {
 	}
 	for _, tt := range fatal {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(false, "json")
+			env := cmdtest.New(t, cmdtest.Format("json"))
 			srv := createTestInstall(env)
-			err := searchTestExec(NewCmdCreate(env.f, nil), "--file", createTestWrite(t, tt.file, tt.content))
+			err := env.Exec(NewCmdCreate(env.F, nil), "--file", createTestWrite(t, tt.file, tt.content))
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Fatalf("error = %v, want %q", err, tt.wantErr)
 			}
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
 				t.Errorf("exit code = %d, want %d", code, tt.wantCode)
 			}
-			if len(srv.created) != 0 || env.fake.TotalCalls() != 0 {
-				t.Errorf("requests were made: %d", env.fake.TotalCalls())
+			if len(srv.created) != 0 || env.Fake.TotalCalls() != 0 {
+				t.Errorf("requests were made: %d", env.Fake.TotalCalls())
 			}
-			if env.out.Len() != 0 {
-				t.Errorf("stdout = %q", env.out)
+			if env.Out.Len() != 0 {
+				t.Errorf("stdout = %q", env.Out)
 			}
 		})
 	}
 	t.Run("stdin sniffing csv", func(t *testing.T) {
-		env := searchTestSetup(false, "")
-		env.in.WriteString("\ufeffusername,email,password\r\na,a@example.com,pw\r\n")
+		env := cmdtest.New(t)
+		env.In.WriteString("\ufeffusername,email,password\r\na,a@example.com,pw\r\n")
 		srv := createTestInstall(env)
-		if err := searchTestExec(NewCmdCreate(env.f, nil), "--file", "-"); err != nil {
+		if err := env.Exec(NewCmdCreate(env.F, nil), "--file", "-"); err != nil {
 			t.Fatal(err)
 		}
 		if got := srv.sentNames(); len(got) != 1 || got[0] != "a" {
@@ -574,10 +548,10 @@ func TestCreateBulkScale(t *testing.T) {
 	for i := range n {
 		fmt.Fprintf(&b, "user%04d,user%04d@example.com,pw-%d\n", i, i, i)
 	}
-	env := searchTestSetup(false, "jsonl")
+	env := cmdtest.New(t, cmdtest.Format("jsonl"))
 	srv := createTestInstall(env)
 	srv.delay = 200 * time.Microsecond
-	err := searchTestExec(NewCmdCreate(env.f, nil), "--file", createTestWrite(t, "big.csv", b.String()), "--parallel", "5")
+	err := env.Exec(NewCmdCreate(env.F, nil), "--file", createTestWrite(t, "big.csv", b.String()), "--parallel", "5")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -595,7 +569,7 @@ func TestCreateBulkScale(t *testing.T) {
 	if m := srv.maxInFl.Load(); m > 5 || m < 2 {
 		t.Errorf("max concurrent creates = %d, want 2..5", m)
 	}
-	lines := strings.Split(strings.TrimSpace(env.out.String()), "\n")
+	lines := strings.Split(strings.TrimSpace(env.Out.String()), "\n")
 	if len(lines) != n {
 		t.Fatalf("result lines = %d", len(lines))
 	}
@@ -609,7 +583,7 @@ func TestCreateBulkScale(t *testing.T) {
 			t.Fatalf("row %d = %+v, want input %q", i, r, want)
 		}
 	}
-	if c := strings.Count(env.errOut.String(), "Created user "); c != n {
+	if c := strings.Count(env.ErrOut.String(), "Created user "); c != n {
 		t.Errorf("success lines = %d", c)
 	}
 }

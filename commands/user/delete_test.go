@@ -10,6 +10,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
@@ -30,9 +31,9 @@ func TestDeleteFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, false)
+			e := cmdtest.New(t)
 			var got *DeleteOptions
-			err := e.run(NewCmdDelete(e.f, func(_ context.Context, o *DeleteOptions) error { got = o; return nil }), tt.args...)
+			err := e.Exec(NewCmdDelete(e.F, func(_ context.Context, o *DeleteOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want usage error %q", err, tt.wantErr)
@@ -57,8 +58,8 @@ type deleteRecorder struct {
 	errs   map[string]error
 }
 
-func (r *deleteRecorder) install(e *mvEnv) {
-	e.fake.PermanentDeleteUserFunc = func(_ context.Context, id string) (*model.Response, error) {
+func (r *deleteRecorder) install(e *cmdtest.Env) {
+	e.Fake.PermanentDeleteUserFunc = func(_ context.Context, id string) (*model.Response, error) {
 		r.mu.Lock()
 		r.ids = append(r.ids, id)
 		r.mu.Unlock()
@@ -82,7 +83,7 @@ func TestDeleteRun(t *testing.T) {
 		json        bool
 		args        []string
 		confirms    []bool
-		setup       func(e *mvEnv, rec *deleteRecorder)
+		setup       func(e *cmdtest.Env, rec *deleteRecorder)
 		wantExit    int
 		wantErr     string   // substring of the returned error
 		wantStderr  []string // lines that must appear exactly once
@@ -127,8 +128,8 @@ func TestDeleteRun(t *testing.T) {
 		},
 		{
 			name: "lookup fails: nothing deleted", args: []string{"--confirm", "alice", "bob"},
-			setup: func(e *mvEnv, _ *deleteRecorder) {
-				e.fake.GetUsersByUsernamesFunc = func(context.Context, []string) ([]*model.User, *model.Response, error) {
+			setup: func(e *cmdtest.Env, _ *deleteRecorder) {
+				e.Fake.GetUsersByUsernamesFunc = func(context.Context, []string) ([]*model.User, *model.Response, error) {
 					return nil, &model.Response{StatusCode: 500}, mvAPIError(500, "x", "database down")
 				}
 			},
@@ -147,13 +148,13 @@ func TestDeleteRun(t *testing.T) {
 		},
 		{
 			name: "202: deleted, profile image left behind", args: []string{"-y", "alice", "bob"},
-			setup:       func(_ *mvEnv, rec *deleteRecorder) { rec.status = map[string]int{alice.Id: 202} },
+			setup:       func(_ *cmdtest.Env, rec *deleteRecorder) { rec.status = map[string]int{alice.Id: 202} },
 			wantStderr:  []string{"Deleted user alice", "Deleted user bob", "warning: user alice was deleted, but the server could not remove the profile image; remove users/" + alice.Id + "/ from the file store manually"},
 			wantDeleted: []string{alice.Id, bob.Id}, wantLookups: true,
 		},
 		{
 			name: "deletion disabled on the server", args: []string{"-y", "alice", "bob"},
-			setup: func(_ *mvEnv, rec *deleteRecorder) {
+			setup: func(_ *cmdtest.Env, rec *deleteRecorder) {
 				rec.errs = map[string]error{alice.Id: disabled, bob.Id: disabled}
 			},
 			wantExit: cmdutil.ExitError,
@@ -167,7 +168,7 @@ func TestDeleteRun(t *testing.T) {
 		},
 		{
 			name: "partial failure", args: []string{"-y", "alice", "bob"},
-			setup: func(_ *mvEnv, rec *deleteRecorder) {
+			setup: func(_ *cmdtest.Env, rec *deleteRecorder) {
 				rec.errs = map[string]error{bob.Id: mvAPIError(500, "x", "boom")}
 			},
 			wantExit:    cmdutil.ExitPartial,
@@ -183,36 +184,37 @@ func TestDeleteRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			e.f.Globals.JSON = tt.json
-			e.prompter.confirms = tt.confirms
-			newMVDirectory(alice, bob, carol).install(e.fake)
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.JSON(tt.json))
+			for _, yes := range tt.confirms {
+				e.Prompter.Script(cmdtest.Confirm("", yes))
+			}
+			cmdtest.ServeUsers(e.Fake, alice, bob, carol)
 			rec := &deleteRecorder{}
 			rec.install(e)
 			if tt.setup != nil {
 				tt.setup(e, rec)
 			}
-			err := e.run(NewCmdDelete(e.f, nil), tt.args...)
+			err := e.Exec(NewCmdDelete(e.F, nil), tt.args...)
 			if got := cmdutil.ExitCode(err); got != tt.wantExit {
-				t.Fatalf("exit = %d (err %v), want %d\nstderr:\n%s", got, err, tt.wantExit, e.errOut)
+				t.Fatalf("exit = %d (err %v), want %d\nstderr:\n%s", got, err, tt.wantExit, e.ErrOut)
 			}
 			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Errorf("err = %v, want it to contain %q", err, tt.wantErr)
 			}
 			for _, line := range tt.wantStderr {
-				if n := mvCount(e.errOut.String(), line); n != 1 {
-					t.Errorf("stderr has %q %d times, want once\nstderr:\n%s", line, n, e.errOut)
+				if n := mvCount(e.ErrOut.String(), line); n != 1 {
+					t.Errorf("stderr has %q %d times, want once\nstderr:\n%s", line, n, e.ErrOut)
 				}
 			}
 			for _, s := range tt.notStderr {
-				if strings.Contains(e.errOut.String()+fmt.Sprint(err), s) {
-					t.Errorf("output contains %q\nstderr:\n%s\nerr: %v", s, e.errOut, err)
+				if strings.Contains(e.ErrOut.String()+fmt.Sprint(err), s) {
+					t.Errorf("output contains %q\nstderr:\n%s\nerr: %v", s, e.ErrOut, err)
 				}
 			}
-			if e.out.Len() != 0 {
-				t.Errorf("stdout = %q", e.out)
+			if e.Out.Len() != 0 {
+				t.Errorf("stdout = %q", e.Out)
 			}
-			if got := e.prompter.questions(); !slices.Equal(got, tt.wantAsked) {
+			if got := e.Prompter.Asked(); !slices.Equal(got, tt.wantAsked) {
 				t.Errorf("asked %q, want %q", got, tt.wantAsked)
 			}
 			got := slices.Sorted(slices.Values(rec.ids))
@@ -220,8 +222,8 @@ func TestDeleteRun(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Errorf("PermanentDeleteUser(%q), want %q", got, want)
 			}
-			if !tt.wantLookups && e.fake.TotalCalls() != 0 {
-				t.Errorf("%d client calls, want none", e.fake.TotalCalls())
+			if !tt.wantLookups && e.Fake.TotalCalls() != 0 {
+				t.Errorf("%d client calls, want none", e.Fake.TotalCalls())
 			}
 		})
 	}
@@ -229,17 +231,16 @@ func TestDeleteRun(t *testing.T) {
 
 func TestDeleteJSON(t *testing.T) {
 	alice, bob := mvUser("alice"), mvUser("bob")
-	e := newMVEnv(t, false)
-	e.f.Globals.JSON = true
-	newMVDirectory(alice, bob).install(e.fake)
+	e := cmdtest.New(t, cmdtest.JSON(true))
+	cmdtest.ServeUsers(e.Fake, alice, bob)
 	rec := &deleteRecorder{errs: map[string]error{bob.Id: mvAPIError(403, "x", "forbidden")}}
 	rec.install(e)
 
-	err := e.run(NewCmdDelete(e.f, nil), "--confirm", "bob", "alice")
+	err := e.Exec(NewCmdDelete(e.F, nil), "--confirm", "bob", "alice")
 	if cmdutil.ExitCode(err) != cmdutil.ExitPartial {
 		t.Fatalf("exit = %d (%v), want 3", cmdutil.ExitCode(err), err)
 	}
-	rows := mvRows(t, e.out.String())
+	rows := mvRows(t, e.Out.String())
 	if len(rows) != 2 || rows[0].Input != "bob" || rows[1].Input != "alice" {
 		t.Fatalf("rows = %+v, want bob then alice", rows)
 	}
@@ -256,19 +257,21 @@ func TestDeleteQuestionListsTenUsers(t *testing.T) {
 		users = append(users, u)
 		args = append(args, u.Username)
 	}
-	e := newMVEnv(t, true)
-	e.prompter.confirms = []bool{false}
-	newMVDirectory(users...).install(e.fake)
+	e := cmdtest.New(t, cmdtest.TTY(true))
+	for _, yes := range []bool{false} {
+		e.Prompter.Script(cmdtest.Confirm("", yes))
+	}
+	cmdtest.ServeUsers(e.Fake, users...)
 
-	err := e.run(NewCmdDelete(e.f, nil), args...)
+	err := e.Exec(NewCmdDelete(e.F, nil), args...)
 	if cmdutil.ExitCode(err) != cmdutil.ExitInterrupted {
 		t.Fatalf("exit = %d, want 130", cmdutil.ExitCode(err))
 	}
 	want := "Permanently delete 12 users (u00, u01, u02, u03, u04, u05, u06, u07, u08, u09 and 2 more)? This cannot be undone."
-	if got := e.prompter.questions(); len(got) != 1 || got[0] != want {
+	if got := e.Prompter.Asked(); len(got) != 1 || got[0] != want {
 		t.Errorf("asked %q, want %q", got, want)
 	}
-	if e.fake.Calls("PermanentDeleteUser") != 0 {
+	if e.Fake.Calls("PermanentDeleteUser") != 0 {
 		t.Error("deleted after the prompt was declined")
 	}
 }

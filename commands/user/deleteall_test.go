@@ -9,6 +9,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
@@ -30,10 +31,10 @@ func TestDeleteAllFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, false)
-			e.f.Globals.Local = tt.local
+			e := cmdtest.New(t)
+			e.F.Globals.Local = tt.local
 			var got *DeleteAllOptions
-			err := e.run(NewCmdDeleteAll(e.f, func(_ context.Context, o *DeleteAllOptions) error { got = o; return nil }), tt.args...)
+			err := e.Exec(NewCmdDeleteAll(e.F, func(_ context.Context, o *DeleteAllOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v (exit %d), want usage error %q", err, cmdutil.ExitCode(err), tt.wantErr)
@@ -98,13 +99,15 @@ func TestDeleteAllRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			e.f.Globals.Local = true
-			e.prompter.confirms = tt.confirms
-			e.fake.PermanentDeleteAllUsersFunc = func(context.Context) (*model.Response, error) {
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty))
+			e.F.Globals.Local = true
+			for _, yes := range tt.confirms {
+				e.Prompter.Script(cmdtest.Confirm("", yes))
+			}
+			e.Fake.PermanentDeleteAllUsersFunc = func(context.Context) (*model.Response, error) {
 				return &model.Response{StatusCode: 200}, tt.deleteErr
 			}
-			e.fake.GetUsersWithCustomQueryParametersFunc = func(_ context.Context, page, perPage int, query, _ string) ([]*model.User, *model.Response, error) {
+			e.Fake.GetUsersWithCustomQueryParametersFunc = func(_ context.Context, page, perPage int, query, _ string) ([]*model.User, *model.Response, error) {
 				if query != "" {
 					t.Errorf("query = %q, want none (deleted users count too)", query)
 				}
@@ -114,26 +117,26 @@ func TestDeleteAllRun(t *testing.T) {
 				}
 				return out, &model.Response{StatusCode: 200}, nil
 			}
-			err := e.run(NewCmdDeleteAll(e.f, nil), tt.args...)
+			err := e.Exec(NewCmdDeleteAll(e.F, nil), tt.args...)
 			if got := cmdutil.ExitCode(err); got != tt.wantExit {
 				t.Fatalf("exit = %d (err %v), want %d", got, err, tt.wantExit)
 			}
 			if tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
 				t.Errorf("err = %v, want %q", err, tt.wantErr)
 			}
-			if e.errOut.String() != tt.wantStderr {
-				t.Errorf("stderr = %q, want %q", e.errOut, tt.wantStderr)
+			if e.ErrOut.String() != tt.wantStderr {
+				t.Errorf("stderr = %q, want %q", e.ErrOut, tt.wantStderr)
 			}
-			if e.out.Len() != 0 {
-				t.Errorf("stdout = %q", e.out)
+			if e.Out.Len() != 0 {
+				t.Errorf("stdout = %q", e.Out)
 			}
-			if got := e.fake.Calls("PermanentDeleteAllUsers"); got != tt.wantDelete {
+			if got := e.Fake.Calls("PermanentDeleteAllUsers"); got != tt.wantDelete {
 				t.Errorf("PermanentDeleteAllUsers calls = %d, want %d", got, tt.wantDelete)
 			}
-			if listed := e.fake.Calls("GetUsersWithCustomQueryParameters") > 0; listed != tt.wantList {
+			if listed := e.Fake.Calls("GetUsersWithCustomQueryParameters") > 0; listed != tt.wantList {
 				t.Errorf("listed users: %t, want %t", listed, tt.wantList)
 			}
-			if got := e.prompter.questions(); len(got) != tt.wantAsked {
+			if got := e.Prompter.Asked(); len(got) != tt.wantAsked {
 				t.Errorf("asked %q", got)
 			} else if len(got) == 1 && !slices.Contains(got, "Permanently delete ALL users and all their posts? This cannot be undone.") {
 				t.Errorf("asked %q", got)

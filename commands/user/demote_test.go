@@ -7,20 +7,21 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
 func TestDemoteFlags(t *testing.T) {
-	e := newMVEnv(t, false)
+	e := cmdtest.New(t)
 	var got *DemoteOptions
 	run := func(_ context.Context, o *DemoteOptions) error { got = o; return nil }
-	if err := e.run(NewCmdDemote(e.f, run), "alice", "bob", "--dry-run"); err != nil {
+	if err := e.Exec(NewCmdDemote(e.F, run), "alice", "bob", "--dry-run"); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(got.Users, []string{"alice", "bob"}) || !got.Bulk.DryRun {
 		t.Errorf("opts = %+v", got)
 	}
-	if err := newMVEnv(t, false).run(NewCmdDemote(e.f, run)); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+	if err := cmdtest.New(t).Exec(NewCmdDemote(e.F, run)); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 		t.Errorf("no users: exit %d (%v), want 2", cmdutil.ExitCode(err), err)
 	}
 }
@@ -50,33 +51,32 @@ func TestDemoteRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			e.f.Globals.JSON = tt.json
-			newMVDirectory(alice, bob, g1).install(e.fake)
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.JSON(tt.json))
+			cmdtest.ServeUsers(e.Fake, alice, bob, g1)
 			var demoted []string
-			e.fake.DemoteUserToGuestFunc = func(_ context.Context, id string) (*model.Response, error) {
+			e.Fake.DemoteUserToGuestFunc = func(_ context.Context, id string) (*model.Response, error) {
 				demoted = append(demoted, id)
 				return &model.Response{StatusCode: 200}, tt.serverErr
 			}
-			err := e.run(NewCmdDemote(e.f, nil), append([]string{"--parallel", "1"}, tt.args...)...)
+			err := e.Exec(NewCmdDemote(e.F, nil), append([]string{"--parallel", "1"}, tt.args...)...)
 			if got := cmdutil.ExitCode(err); got != tt.wantExit {
 				t.Fatalf("exit = %d (%v), want %d", got, err, tt.wantExit)
 			}
 			for _, line := range tt.wantStderr {
-				if n := mvCount(e.errOut.String(), line); n != 1 {
-					t.Errorf("stderr has %q %d times\n%s", line, n, e.errOut)
+				if n := mvCount(e.ErrOut.String(), line); n != 1 {
+					t.Errorf("stderr has %q %d times\n%s", line, n, e.ErrOut)
 				}
 			}
 			if !slices.Equal(slices.Sorted(slices.Values(demoted)), slices.Sorted(slices.Values(tt.wantDemoted))) {
 				t.Errorf("demoted %q, want %q", demoted, tt.wantDemoted)
 			}
 			if !tt.json {
-				if e.out.Len() != 0 {
-					t.Errorf("stdout = %q", e.out)
+				if e.Out.Len() != 0 {
+					t.Errorf("stdout = %q", e.Out)
 				}
 				return
 			}
-			rows := mvRows(t, e.out.String())
+			rows := mvRows(t, e.Out.String())
 			if len(rows) != 1 || !rows[0].OK || rows[0].User == nil || rows[0].User.Roles != model.SystemGuestRoleId {
 				t.Errorf("rows = %+v", rows)
 			}

@@ -1,7 +1,6 @@
 package user
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -12,63 +11,9 @@ import (
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/client/clienttest"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/build"
-	"github.com/matterctl/matterctl/internal/iostreams"
 )
-
-// editTestEnv is a Factory with buffered streams and a fake client.
-type editTestEnv struct {
-	f                  *cmdutil.Factory
-	fake               *clienttest.Fake
-	in, stdout, stderr *bytes.Buffer
-}
-
-func editTestFactory(tty bool) *editTestEnv {
-	ios, in, out, errOut := iostreams.Test()
-	ios.SetTTY(tty)
-	f := cmdutil.New(ios, build.Info{Version: "test"}, func(string) string { return "" })
-	fake := &clienttest.Fake{}
-	f.Client = func() (client.Client, error) { return fake, nil }
-	return &editTestEnv{f: f, fake: fake, in: in, stdout: out, stderr: errOut}
-}
-
-// editTestUsers makes the fake resolve the given users by ID, username and email.
-func editTestUsers(fake *clienttest.Fake, users ...*model.User) {
-	fake.GetUsersByIdsFunc = func(_ context.Context, ids []string) ([]*model.User, *model.Response, error) {
-		var out []*model.User
-		for _, id := range ids {
-			for _, u := range users {
-				if u.Id == id {
-					c := *u
-					out = append(out, &c)
-				}
-			}
-		}
-		return out, nil, nil
-	}
-	fake.GetUsersByUsernamesFunc = func(_ context.Context, names []string) ([]*model.User, *model.Response, error) {
-		var out []*model.User
-		for _, n := range names {
-			for _, u := range users {
-				if u.Username == n {
-					c := *u
-					out = append(out, &c)
-				}
-			}
-		}
-		return out, nil, nil
-	}
-	fake.GetUserByEmailFunc = func(_ context.Context, email, _ string) (*model.User, *model.Response, error) {
-		for _, u := range users {
-			if u.Email == email {
-				c := *u
-				return &c, nil, nil
-			}
-		}
-		return nil, nil, &client.Error{Status: http.StatusNotFound, Message: "not found"}
-	}
-}
 
 func editTestUser(name string) *model.User {
 	return &model.User{Id: model.NewId(), Username: name, Email: name + "@example.com", Roles: "system_user"}
@@ -94,14 +39,10 @@ func TestEditFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := editTestFactory(false)
+			env := cmdtest.New(t)
 			var got *EditOptions
-			cmd := NewCmdEdit(env.f, func(_ context.Context, o *EditOptions) error { got = o; return nil })
-			cmd.SetArgs(tt.argv)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			cmd.SilenceErrors, cmd.SilenceUsage = true, true
-			err := cmd.Execute()
+			cmd := NewCmdEdit(env.F, func(_ context.Context, o *EditOptions) error { got = o; return nil })
+			err := env.Exec(cmd, tt.argv...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -216,32 +157,29 @@ func TestEditRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := editTestFactory(false)
-			env.f.Globals.JSON = tt.json
-			editTestUsers(env.fake, alice)
+			env := cmdtest.New(t, cmdtest.JSON(tt.json))
+			cmdtest.ServeUsers(env.Fake, alice)
 			if tt.setup != nil {
-				tt.setup(env.fake)
+				tt.setup(env.Fake)
 			}
-			cmd := NewCmdEdit(env.f, nil)
-			cmd.SetArgs(tt.argv)
-			cmd.SilenceErrors, cmd.SilenceUsage = true, true
-			err := cmd.ExecuteContext(context.Background())
+			cmd := NewCmdEdit(env.F, nil)
+			err := env.Exec(cmd, tt.argv...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
-				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.stderr)
+				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.ErrOut)
 			}
-			if tt.wantStdout == "" && env.stdout.Len() > 0 {
-				t.Errorf("stdout = %q, want nothing", env.stdout)
+			if tt.wantStdout == "" && env.Out.Len() > 0 {
+				t.Errorf("stdout = %q, want nothing", env.Out)
 			}
-			if !strings.Contains(env.stdout.String(), tt.wantStdout) {
-				t.Errorf("stdout = %q, want %q", env.stdout, tt.wantStdout)
+			if !strings.Contains(env.Out.String(), tt.wantStdout) {
+				t.Errorf("stdout = %q, want %q", env.Out, tt.wantStdout)
 			}
 			for _, s := range tt.wantStderr {
-				if !strings.Contains(env.stderr.String(), s) {
-					t.Errorf("stderr = %q, want %q", env.stderr, s)
+				if !strings.Contains(env.ErrOut.String(), s) {
+					t.Errorf("stderr = %q, want %q", env.ErrOut, s)
 				}
 			}
 			for name, n := range tt.wantCalls {
-				if got := env.fake.Calls(name); got != n {
+				if got := env.Fake.Calls(name); got != n {
 					t.Errorf("%s calls = %d, want %d", name, got, n)
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
@@ -33,9 +34,9 @@ func TestInviteFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(false, "")
+			env := cmdtest.New(t)
 			var got *InviteOptions
-			err := searchTestExec(NewCmdInvite(env.f, func(_ context.Context, o *InviteOptions) error { got = o; return nil }), tt.argv...)
+			err := env.Exec(NewCmdInvite(env.F, func(_ context.Context, o *InviteOptions) error { got = o; return nil }), tt.argv...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -43,7 +44,7 @@ func TestInviteFlags(t *testing.T) {
 				if code := cmdutil.ExitCode(err); code != cmdutil.ExitUsage {
 					t.Errorf("exit code = %d, want 2", code)
 				}
-				if n := env.fake.TotalCalls(); n != 0 {
+				if n := env.Fake.TotalCalls(); n != 0 {
 					t.Errorf("%d requests made before the usage error", n)
 				}
 				return
@@ -100,8 +101,8 @@ func TestInviteRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(false, tt.format)
-			env.fake.GetTeamFunc = func(ctx context.Context, id, etag string) (*model.Team, *model.Response, error) {
+			env := cmdtest.New(t, cmdtest.Format(tt.format))
+			env.Fake.GetTeamFunc = func(ctx context.Context, id, etag string) (*model.Team, *model.Response, error) {
 				for _, tm := range teams {
 					if tm.Id == id {
 						return tm, nil, nil
@@ -109,7 +110,7 @@ func TestInviteRun(t *testing.T) {
 				}
 				return nil, nil, &client.Error{Status: 404}
 			}
-			env.fake.GetTeamByNameFunc = func(ctx context.Context, name, etag string) (*model.Team, *model.Response, error) {
+			env.Fake.GetTeamByNameFunc = func(ctx context.Context, name, etag string) (*model.Team, *model.Response, error) {
 				for _, tm := range teams {
 					if tm.Name == name {
 						return tm, nil, nil
@@ -119,7 +120,7 @@ func TestInviteRun(t *testing.T) {
 			}
 			var mu sync.Mutex
 			var invited []string
-			env.fake.InviteUsersToTeamFunc = func(ctx context.Context, teamID string, emails []string) (*model.Response, error) {
+			env.Fake.InviteUsersToTeamFunc = func(ctx context.Context, teamID string, emails []string) (*model.Response, error) {
 				mu.Lock()
 				defer mu.Unlock()
 				invited = append(invited, teamID)
@@ -131,9 +132,9 @@ func TestInviteRun(t *testing.T) {
 				}
 				return &model.Response{StatusCode: 200}, nil
 			}
-			err := searchTestExec(NewCmdInvite(env.f, nil), tt.argv...)
+			err := env.Exec(NewCmdInvite(env.F, nil), tt.argv...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
-				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.errOut)
+				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.ErrOut)
 			}
 			slices.Sort(invited)
 			want := slices.Clone(tt.wantInvited)
@@ -141,18 +142,18 @@ func TestInviteRun(t *testing.T) {
 			if !slices.Equal(invited, want) {
 				t.Errorf("invited to %q, want %q", invited, want)
 			}
-			if env.errOut.String() != tt.wantErr {
-				t.Errorf("stderr = %q, want %q", env.errOut, tt.wantErr)
+			if env.ErrOut.String() != tt.wantErr {
+				t.Errorf("stderr = %q, want %q", env.ErrOut, tt.wantErr)
 			}
 			if tt.wantRows == nil {
-				if env.out.Len() != 0 {
-					t.Errorf("stdout = %q, want nothing", env.out)
+				if env.Out.Len() != 0 {
+					t.Errorf("stdout = %q, want nothing", env.Out)
 				}
 				return
 			}
 			var rows []inviteRowForTest
-			if err := json.Unmarshal(env.out.Bytes(), &rows); err != nil {
-				t.Fatalf("stdout is not JSON rows: %v\n%s", err, env.out)
+			if err := json.Unmarshal(env.Out.Bytes(), &rows); err != nil {
+				t.Fatalf("stdout is not JSON rows: %v\n%s", err, env.Out)
 			}
 			if len(rows) != len(tt.wantRows) {
 				t.Fatalf("rows = %+v", rows)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 	"sync"
@@ -13,26 +12,11 @@ import (
 	"time"
 
 	"github.com/mattermost/mattermost/server/public/model"
-	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 
 	"github.com/matterctl/matterctl/client"
-	"github.com/matterctl/matterctl/client/clienttest"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/build"
-	"github.com/matterctl/matterctl/internal/iostreams"
 )
-
-// listTestSetup builds a Factory over buffers and a fake client.
-func listTestSetup(tty bool, format string) (*cmdutil.Factory, *clienttest.Fake, *bytes.Buffer, *bytes.Buffer) {
-	ios, _, out, errOut := iostreams.Test()
-	ios.SetTTY(tty)
-	f := cmdutil.New(ios, build.Info{Version: "test"}, func(string) string { return "" })
-	f.Globals.Format = format
-	fake := &clienttest.Fake{}
-	f.Client = func() (client.Client, error) { return fake, nil }
-	return f, fake, out, errOut
-}
 
 func listTestUsers(n int) []*model.User {
 	users := make([]*model.User, n)
@@ -59,14 +43,9 @@ func TestListFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, _, _, _ := listTestSetup(false, "")
+			e := cmdtest.New(t)
 			var got *ListOptions
-			cmd := NewCmdList(f, func(_ context.Context, o *ListOptions) error { got = o; return nil })
-			listTestNormalize(cmd)
-			cmd.SetArgs(tt.argv)
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			err := cmd.Execute()
+			err := e.Exec(NewCmdList(e.F, func(_ context.Context, o *ListOptions) error { got = o; return nil }), tt.argv...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -131,11 +110,11 @@ func TestListRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f, fake, out, errOut := listTestSetup(tt.tty, tt.format)
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.Format(tt.format))
 			var mu sync.Mutex
 			var pages, perPages []int
 			var query url.Values
-			fake.GetUsersWithCustomQueryParametersFunc = func(ctx context.Context, page, perPage int, q, etag string) ([]*model.User, *model.Response, error) {
+			e.Fake.GetUsersWithCustomQueryParametersFunc = func(ctx context.Context, page, perPage int, q, etag string) ([]*model.User, *model.Response, error) {
 				mu.Lock()
 				pages = append(pages, page)
 				perPages = append(perPages, perPage)
@@ -146,38 +125,33 @@ func TestListRun(t *testing.T) {
 				}
 				return tt.pages[page], &model.Response{StatusCode: 200}, nil
 			}
-			fake.GetTeamByNameFunc = func(ctx context.Context, name, etag string) (*model.Team, *model.Response, error) {
+			e.Fake.GetTeamByNameFunc = func(ctx context.Context, name, etag string) (*model.Team, *model.Response, error) {
 				if tt.team != nil && tt.team.Name == name {
 					return tt.team, nil, nil
 				}
 				return nil, nil, &client.Error{Status: 404, Message: "not found"}
 			}
-			cmd := NewCmdList(f, nil)
-			listTestNormalize(cmd)
-			cmd.SetArgs(tt.argv)
-			cmd.SetOut(io.Discard)
-			cmd.SetErr(io.Discard)
-			err := cmd.ExecuteContext(context.Background())
+			err := e.Exec(NewCmdList(e.F, nil), tt.argv...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
-				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, errOut)
+				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, e.ErrOut)
 			}
-			if tt.wantExact != "" && out.String() != tt.wantExact {
-				t.Errorf("stdout = %q, want %q", out, tt.wantExact)
+			if tt.wantExact != "" && e.Out.String() != tt.wantExact {
+				t.Errorf("stdout = %q, want %q", e.Out, tt.wantExact)
 			}
 			for _, s := range tt.wantOut {
-				if !strings.Contains(out.String(), s) {
-					t.Errorf("stdout lacks %q:\n%s", s, out)
+				if !strings.Contains(e.Out.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, e.Out)
 				}
 			}
 			for _, s := range tt.wantErr {
-				if !strings.Contains(errOut.String(), s) {
-					t.Errorf("stderr lacks %q:\n%s", s, errOut)
+				if !strings.Contains(e.ErrOut.String(), s) {
+					t.Errorf("stderr lacks %q:\n%s", s, e.ErrOut)
 				}
 			}
 			if tt.wantJSONN >= 0 {
 				var arr []json.RawMessage
-				if err := json.Unmarshal(out.Bytes(), &arr); err != nil {
-					t.Fatalf("stdout is not a JSON array: %v\n%s", err, out)
+				if err := json.Unmarshal(e.Out.Bytes(), &arr); err != nil {
+					t.Fatalf("stdout is not a JSON array: %v\n%s", err, e.Out)
 				}
 				if len(arr) != tt.wantJSONN {
 					t.Errorf("JSON items = %d, want %d", len(arr), tt.wantJSONN)
@@ -202,11 +176,11 @@ func TestListRun(t *testing.T) {
 
 // TestListAllStreams checks that --all prints users before the last page has been served.
 func TestListAllStreams(t *testing.T) {
-	f, fake, _, _ := listTestSetup(false, "jsonl")
+	e := cmdtest.New(t, cmdtest.Format("jsonl"))
 	out := &listTestBuffer{}
-	f.IOStreams.Out = out
+	e.F.IOStreams.Out = out
 	release := make(chan struct{})
-	fake.GetUsersWithCustomQueryParametersFunc = func(ctx context.Context, page, perPage int, q, etag string) ([]*model.User, *model.Response, error) {
+	e.Fake.GetUsersWithCustomQueryParametersFunc = func(ctx context.Context, page, perPage int, q, etag string) ([]*model.User, *model.Response, error) {
 		if page >= 2 {
 			select {
 			case <-release:
@@ -217,12 +191,9 @@ func TestListAllStreams(t *testing.T) {
 		}
 		return listTestUsers(perPage), nil, nil
 	}
-	cmd := NewCmdList(f, nil)
-	cmd.SetArgs([]string{"--all"})
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
+	cmd := NewCmdList(e.F, nil)
 	done := make(chan error, 1)
-	go func() { done <- cmd.ExecuteContext(context.Background()) }()
+	go func() { done <- e.Exec(cmd, "--all") }()
 	deadline := time.After(5 * time.Second)
 	for out.lines() < 400 {
 		select {
@@ -257,13 +228,4 @@ func (b *listTestBuffer) lines() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return bytes.Count(b.buf.Bytes(), []byte("\n"))
-}
-
-// listTestNormalize applies what the root command adds: "_" → "-" in flag names and usage
-// errors for bad flags.
-func listTestNormalize(cmd *cobra.Command) {
-	cmd.SetGlobalNormalizationFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
-		return pflag.NormalizedName(strings.ReplaceAll(name, "_", "-"))
-	})
-	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
@@ -39,9 +40,9 @@ func TestMigrateAuthFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, false)
+			e := cmdtest.New(t)
 			var got *MigrateAuthOptions
-			err := e.run(NewCmdMigrateAuth(e.f, func(_ context.Context, o *MigrateAuthOptions) error { got = o; return nil }), tt.args...)
+			err := e.Exec(NewCmdMigrateAuth(e.F, func(_ context.Context, o *MigrateAuthOptions) error { got = o; return nil }), tt.args...)
 			if tt.wantErr != "" {
 				if cmdutil.ExitCode(err) != cmdutil.ExitUsage || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v (exit %d), want usage error %q", err, cmdutil.ExitCode(err), tt.wantErr)
@@ -59,7 +60,7 @@ func TestMigrateAuthFlags(t *testing.T) {
 }
 
 func TestMigrateAuthAlias(t *testing.T) {
-	cmd := NewCmdMigrateAuth(newMVEnv(t, false).f, nil)
+	cmd := NewCmdMigrateAuth(cmdtest.New(t).F, nil)
 	if !slices.Contains(cmd.Aliases, "migrate_auth") {
 		t.Errorf("aliases = %q, want migrate_auth (mmctl's name)", cmd.Aliases)
 	}
@@ -168,34 +169,36 @@ func TestMigrateAuthRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			e.in.WriteString(tt.stdin)
-			e.prompter.confirms = tt.confirms
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty))
+			e.In.WriteString(tt.stdin)
+			for _, yes := range tt.confirms {
+				e.Prompter.Script(cmdtest.Confirm("", yes))
+			}
 			var gotLDAP *ldapCall
 			var gotSAML *samlCall
-			e.fake.MigrateAuthToLdapFunc = func(_ context.Context, from, match string, force bool) (*model.Response, error) {
+			e.Fake.MigrateAuthToLdapFunc = func(_ context.Context, from, match string, force bool) (*model.Response, error) {
 				gotLDAP = &ldapCall{from, match, force}
 				return &model.Response{StatusCode: 200}, tt.serverErr
 			}
-			e.fake.MigrateAuthToSamlFunc = func(_ context.Context, from string, matches map[string]string, auto bool) (*model.Response, error) {
+			e.Fake.MigrateAuthToSamlFunc = func(_ context.Context, from string, matches map[string]string, auto bool) (*model.Response, error) {
 				gotSAML = &samlCall{from, matches, auto}
 				return &model.Response{StatusCode: 200}, tt.serverErr
 			}
-			err := e.run(NewCmdMigrateAuth(e.f, nil), tt.args...)
+			err := e.Exec(NewCmdMigrateAuth(e.F, nil), tt.args...)
 			if code := cmdutil.ExitCode(err); code != tt.wantExit {
 				t.Fatalf("exit = %d (%v), want %d", code, err, tt.wantExit)
 			}
 			if tt.wantErr != "" && (err == nil || !strings.Contains(cmdutil.ErrorMessage(err), tt.wantErr)) {
 				t.Errorf("err = %v, want %q", err, tt.wantErr)
 			}
-			if e.errOut.String() != tt.wantStderr {
-				t.Errorf("stderr = %q, want %q", e.errOut, tt.wantStderr)
+			if e.ErrOut.String() != tt.wantStderr {
+				t.Errorf("stderr = %q, want %q", e.ErrOut, tt.wantStderr)
 			}
-			if e.out.Len() != 0 {
-				t.Errorf("stdout = %q", e.out)
+			if e.Out.Len() != 0 {
+				t.Errorf("stdout = %q", e.Out)
 			}
-			if len(e.prompter.questions()) != tt.wantAsked {
-				t.Errorf("asked %q", e.prompter.questions())
+			if len(e.Prompter.Asked()) != tt.wantAsked {
+				t.Errorf("asked %q", e.Prompter.Asked())
 			}
 			switch {
 			case tt.wantLDAP == nil && gotLDAP != nil:

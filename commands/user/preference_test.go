@@ -1,7 +1,6 @@
 package user
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/client/clienttest"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
@@ -42,14 +42,10 @@ func TestPreferenceFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := editTestFactory(false)
+			env := cmdtest.New(t)
 			var got *PreferenceOptions
-			cmd := NewCmdPreference(env.f, func(_ context.Context, o *PreferenceOptions) error { got = o; return nil })
-			cmd.SetArgs(tt.argv)
-			cmd.SetOut(&bytes.Buffer{})
-			cmd.SetErr(&bytes.Buffer{})
-			cmd.SilenceErrors, cmd.SilenceUsage = true, true
-			err := cmd.Execute()
+			cmd := NewCmdPreference(env.F, func(_ context.Context, o *PreferenceOptions) error { got = o; return nil })
+			err := env.Exec(cmd, tt.argv...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -71,8 +67,8 @@ func TestPreferenceFlags(t *testing.T) {
 }
 
 func TestPreferenceAlias(t *testing.T) {
-	env := editTestFactory(false)
-	cmd := NewCmdPreference(env.f, nil)
+	env := cmdtest.New(t)
+	cmd := NewCmdPreference(env.F, nil)
 	if len(cmd.Aliases) != 1 || cmd.Aliases[0] != "pref" {
 		t.Errorf("aliases = %v, want [pref]", cmd.Aliases)
 	}
@@ -221,13 +217,12 @@ func TestPreferenceRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := editTestFactory(tt.tty)
-			env.f.Globals.JSON = tt.json
-			editTestUsers(env.fake, alice, bob)
-			env.fake.GetPreferencesFunc = func(_ context.Context, id string) (model.Preferences, *model.Response, error) {
+			env := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.JSON(tt.json))
+			cmdtest.ServeUsers(env.Fake, alice, bob)
+			env.Fake.GetPreferencesFunc = func(_ context.Context, id string) (model.Preferences, *model.Response, error) {
 				return append(model.Preferences(nil), prefsOf[id]...), nil, nil
 			}
-			env.fake.GetPreferencesByCategoryFunc = func(_ context.Context, id, cat string) (model.Preferences, *model.Response, error) {
+			env.Fake.GetPreferencesByCategoryFunc = func(_ context.Context, id, cat string) (model.Preferences, *model.Response, error) {
 				var out model.Preferences
 				for _, p := range prefsOf[id] {
 					if p.Category == cat {
@@ -239,7 +234,7 @@ func TestPreferenceRun(t *testing.T) {
 				}
 				return out, nil, nil
 			}
-			env.fake.GetPreferenceByCategoryAndNameFunc = func(_ context.Context, id, cat, name string) (*model.Preference, *model.Response, error) {
+			env.Fake.GetPreferenceByCategoryAndNameFunc = func(_ context.Context, id, cat, name string) (*model.Preference, *model.Response, error) {
 				for _, p := range prefsOf[id] {
 					if p.Category == cat && p.Name == name {
 						return &p, nil, nil
@@ -258,30 +253,28 @@ func TestPreferenceRun(t *testing.T) {
 				writes = append(writes, write{id, prefs[0]})
 				return nil, nil
 			}
-			env.fake.UpdatePreferencesFunc = func(_ context.Context, id string, prefs model.Preferences) (*model.Response, error) {
+			env.Fake.UpdatePreferencesFunc = func(_ context.Context, id string, prefs model.Preferences) (*model.Response, error) {
 				return record(id, prefs)
 			}
-			env.fake.DeletePreferencesFunc = func(_ context.Context, id string, prefs model.Preferences) (*model.Response, error) {
+			env.Fake.DeletePreferencesFunc = func(_ context.Context, id string, prefs model.Preferences) (*model.Response, error) {
 				return record(id, prefs)
 			}
 			if tt.setup != nil {
-				tt.setup(env.fake)
+				tt.setup(env.Fake)
 			}
-			cmd := NewCmdPreference(env.f, nil)
-			cmd.SetArgs(append(tt.argv, "--parallel", "1"))
-			cmd.SilenceErrors, cmd.SilenceUsage = true, true
-			err := cmd.ExecuteContext(context.Background())
+			cmd := NewCmdPreference(env.F, nil)
+			err := env.Exec(cmd, append(tt.argv, "--parallel", "1")...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
-				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.stderr)
+				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.ErrOut)
 			}
 			switch {
 			case tt.wantJSON != nil:
 				var got []model.Preference
-				if err := json.Unmarshal(env.stdout.Bytes(), &got); err != nil {
-					t.Fatalf("stdout is not a JSON array: %v: %q", err, env.stdout)
+				if err := json.Unmarshal(env.Out.Bytes(), &got); err != nil {
+					t.Fatalf("stdout is not a JSON array: %v: %q", err, env.Out)
 				}
 				if len(got) != len(tt.wantJSON) {
-					t.Fatalf("got %d preferences, want %d: %s", len(got), len(tt.wantJSON), env.stdout)
+					t.Fatalf("got %d preferences, want %d: %s", len(got), len(tt.wantJSON), env.Out)
 				}
 				for i := range got {
 					if got[i] != tt.wantJSON[i] {
@@ -289,17 +282,17 @@ func TestPreferenceRun(t *testing.T) {
 					}
 				}
 			case tt.tty || tt.json:
-				if !strings.Contains(env.stdout.String(), tt.wantStdout) {
-					t.Errorf("stdout = %q, want %q", env.stdout, tt.wantStdout)
+				if !strings.Contains(env.Out.String(), tt.wantStdout) {
+					t.Errorf("stdout = %q, want %q", env.Out, tt.wantStdout)
 				}
 			default:
-				if env.stdout.String() != tt.wantStdout {
-					t.Errorf("stdout = %q, want %q", env.stdout, tt.wantStdout)
+				if env.Out.String() != tt.wantStdout {
+					t.Errorf("stdout = %q, want %q", env.Out, tt.wantStdout)
 				}
 			}
 			for _, s := range tt.wantStderr {
-				if !strings.Contains(env.stderr.String(), s) {
-					t.Errorf("stderr = %q, want %q", env.stderr, s)
+				if !strings.Contains(env.ErrOut.String(), s) {
+					t.Errorf("stderr = %q, want %q", env.ErrOut, s)
 				}
 			}
 			if tt.wantWrites != nil {
@@ -313,7 +306,7 @@ func TestPreferenceRun(t *testing.T) {
 				}
 			}
 			for name, n := range tt.wantCalls {
-				if got := env.fake.Calls(name); got != n {
+				if got := env.Fake.Calls(name); got != n {
 					t.Errorf("%s calls = %d, want %d", name, got, n)
 				}
 			}

@@ -7,20 +7,21 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
 func TestPromoteFlags(t *testing.T) {
-	e := newMVEnv(t, false)
+	e := cmdtest.New(t)
 	var got *PromoteOptions
 	run := func(_ context.Context, o *PromoteOptions) error { got = o; return nil }
-	if err := e.run(NewCmdPromote(e.f, run), "guest1", "--parallel", "4"); err != nil {
+	if err := e.Exec(NewCmdPromote(e.F, run), "guest1", "--parallel", "4"); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(got.Users, []string{"guest1"}) || got.Bulk.Parallel != 4 || got.Bulk.DryRun {
 		t.Errorf("opts = %+v", got)
 	}
-	err := newMVEnv(t, false).run(NewCmdPromote(e.f, run))
+	err := cmdtest.New(t).Exec(NewCmdPromote(e.F, run))
 	if cmdutil.ExitCode(err) != cmdutil.ExitUsage || err.Error() != "give at least one guest as an argument or with --file" {
 		t.Errorf("no users: %v (exit %d)", err, cmdutil.ExitCode(err))
 	}
@@ -50,33 +51,32 @@ func TestPromoteRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			e.f.Globals.JSON = tt.json
-			newMVDirectory(g1, g2, alice).install(e.fake)
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.JSON(tt.json))
+			cmdtest.ServeUsers(e.Fake, g1, g2, alice)
 			var promoted []string
-			e.fake.PromoteGuestToUserFunc = func(_ context.Context, id string) (*model.Response, error) {
+			e.Fake.PromoteGuestToUserFunc = func(_ context.Context, id string) (*model.Response, error) {
 				promoted = append(promoted, id)
 				return &model.Response{StatusCode: 200}, nil
 			}
-			err := e.run(NewCmdPromote(e.f, nil), append([]string{"--parallel", "1"}, tt.args...)...)
+			err := e.Exec(NewCmdPromote(e.F, nil), append([]string{"--parallel", "1"}, tt.args...)...)
 			if got := cmdutil.ExitCode(err); got != tt.wantExit {
 				t.Fatalf("exit = %d (%v), want %d", got, err, tt.wantExit)
 			}
 			for _, line := range tt.wantStderr {
-				if n := mvCount(e.errOut.String(), line); n != 1 {
-					t.Errorf("stderr has %q %d times\n%s", line, n, e.errOut)
+				if n := mvCount(e.ErrOut.String(), line); n != 1 {
+					t.Errorf("stderr has %q %d times\n%s", line, n, e.ErrOut)
 				}
 			}
 			if !slices.Equal(slices.Sorted(slices.Values(promoted)), slices.Sorted(slices.Values(tt.wantPromoted))) {
 				t.Errorf("promoted %q, want %q", promoted, tt.wantPromoted)
 			}
 			if !tt.json {
-				if e.out.Len() != 0 {
-					t.Errorf("stdout = %q", e.out)
+				if e.Out.Len() != 0 {
+					t.Errorf("stdout = %q", e.Out)
 				}
 				return
 			}
-			rows := mvRows(t, e.out.String())
+			rows := mvRows(t, e.Out.String())
 			if len(rows) != 2 || rows[0].Input != "g2" || rows[1].Input != "g1" {
 				t.Fatalf("rows = %+v", rows)
 			}

@@ -11,6 +11,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
@@ -33,10 +34,10 @@ func TestResetPasswordFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(false, "")
-			env.in.WriteString(tt.stdin)
+			env := cmdtest.New(t)
+			env.In.WriteString(tt.stdin)
 			var got *ResetPasswordOptions
-			err := searchTestExec(NewCmdResetPassword(env.f, func(_ context.Context, o *ResetPasswordOptions) error { got = o; return nil }), tt.argv...)
+			err := env.Exec(NewCmdResetPassword(env.F, func(_ context.Context, o *ResetPasswordOptions) error { got = o; return nil }), tt.argv...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -57,8 +58,8 @@ func TestResetPasswordFlags(t *testing.T) {
 }
 
 func TestResetPasswordAlias(t *testing.T) {
-	env := searchTestSetup(false, "")
-	cmd := NewCmdResetPassword(env.f, nil)
+	env := cmdtest.New(t)
+	cmd := NewCmdResetPassword(env.F, nil)
 	if !slices.Contains(cmd.Aliases, "reset_password") {
 		t.Errorf("aliases = %q, want reset_password", cmd.Aliases)
 	}
@@ -97,39 +98,39 @@ func TestResetPasswordRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(false, tt.format)
-			searchTestServe(env.fake, users, nil)
+			env := cmdtest.New(t, cmdtest.Format(tt.format))
+			searchTestServe(env.Fake, users, nil)
 			var mu sync.Mutex
 			var sent []string
-			env.fake.SendPasswordResetEmailFunc = func(ctx context.Context, email string) (*model.Response, error) {
+			env.Fake.SendPasswordResetEmailFunc = func(ctx context.Context, email string) (*model.Response, error) {
 				mu.Lock()
 				sent = append(sent, email)
 				mu.Unlock()
 				return &model.Response{StatusCode: 200}, tt.sendErr
 			}
-			err := searchTestExec(NewCmdResetPassword(env.f, nil), tt.argv...)
+			err := env.Exec(NewCmdResetPassword(env.F, nil), tt.argv...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
-				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.errOut)
+				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.ErrOut)
 			}
 			slices.Sort(sent)
 			if !slices.Equal(sent, tt.wantSent) {
 				t.Errorf("sent to %q, want %q", sent, tt.wantSent)
 			}
-			if n := env.fake.Calls("SendPasswordResetEmail"); n != len(tt.wantSent) {
+			if n := env.Fake.Calls("SendPasswordResetEmail"); n != len(tt.wantSent) {
 				t.Errorf("SendPasswordResetEmail calls = %d, want %d", n, len(tt.wantSent))
 			}
-			if env.errOut.String() != tt.wantErr {
-				t.Errorf("stderr = %q, want %q", env.errOut, tt.wantErr)
+			if env.ErrOut.String() != tt.wantErr {
+				t.Errorf("stderr = %q, want %q", env.ErrOut, tt.wantErr)
 			}
 			if tt.wantRows == nil {
-				if env.out.Len() != 0 {
-					t.Errorf("stdout = %q, want nothing", env.out)
+				if env.Out.Len() != 0 {
+					t.Errorf("stdout = %q, want nothing", env.Out)
 				}
 				return
 			}
 			var rows []cmdutil.Row
-			if err := json.Unmarshal(env.out.Bytes(), &rows); err != nil {
-				t.Fatalf("stdout is not JSON rows: %v\n%s", err, env.out)
+			if err := json.Unmarshal(env.Out.Bytes(), &rows); err != nil {
+				t.Fatalf("stdout is not JSON rows: %v\n%s", err, env.Out)
 			}
 			if len(rows) != len(tt.wantRows) {
 				t.Fatalf("rows = %+v", rows)

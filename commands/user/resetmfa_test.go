@@ -8,21 +8,22 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
 func TestResetMFAFlags(t *testing.T) {
-	e := newMVEnv(t, false)
-	e.in.WriteString("alice\nbob\n")
+	e := cmdtest.New(t)
+	e.In.WriteString("alice\nbob\n")
 	var got *ResetMFAOptions
 	run := func(_ context.Context, o *ResetMFAOptions) error { got = o; return nil }
-	if err := e.run(NewCmdResetMFA(e.f, run), "--file", "-", "--dry-run"); err != nil {
+	if err := e.Exec(NewCmdResetMFA(e.F, run), "--file", "-", "--dry-run"); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(got.Users, []string{"alice", "bob"}) || !got.Bulk.DryRun || got.Bulk.Parallel != cmdutil.DefaultParallel {
 		t.Errorf("opts = %+v", got)
 	}
-	if err := newMVEnv(t, false).run(NewCmdResetMFA(e.f, run)); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+	if err := cmdtest.New(t).Exec(NewCmdResetMFA(e.F, run)); cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 		t.Errorf("no users: exit %d (%v), want 2", cmdutil.ExitCode(err), err)
 	}
 }
@@ -48,11 +49,11 @@ func TestResetMFARun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			newMVDirectory(alice, bob).install(e.fake)
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty))
+			cmdtest.ServeUsers(e.Fake, alice, bob)
 			var mu sync.Mutex
 			var reset []string
-			e.fake.UpdateUserMfaFunc = func(_ context.Context, id, code string, activate bool) (*model.Response, error) {
+			e.Fake.UpdateUserMfaFunc = func(_ context.Context, id, code string, activate bool) (*model.Response, error) {
 				if code != "" || activate {
 					t.Errorf("UpdateUserMfa(%s, %q, %t), want an empty code and false", id, code, activate)
 				}
@@ -64,17 +65,17 @@ func TestResetMFARun(t *testing.T) {
 				}
 				return &model.Response{StatusCode: 200}, nil
 			}
-			err := e.run(NewCmdResetMFA(e.f, nil), tt.args...)
+			err := e.Exec(NewCmdResetMFA(e.F, nil), tt.args...)
 			if got := cmdutil.ExitCode(err); got != tt.wantExit {
 				t.Fatalf("exit = %d (%v), want %d", got, err, tt.wantExit)
 			}
 			for _, line := range tt.wantStderr {
-				if n := mvCount(e.errOut.String(), line); n != 1 {
-					t.Errorf("stderr has %q %d times\n%s", line, n, e.errOut)
+				if n := mvCount(e.ErrOut.String(), line); n != 1 {
+					t.Errorf("stderr has %q %d times\n%s", line, n, e.ErrOut)
 				}
 			}
-			if e.out.Len() != 0 {
-				t.Errorf("stdout = %q", e.out)
+			if e.Out.Len() != 0 {
+				t.Errorf("stdout = %q", e.Out)
 			}
 			if !slices.Equal(slices.Sorted(slices.Values(reset)), slices.Sorted(slices.Values(tt.wantReset))) {
 				t.Errorf("reset %q, want %q", reset, tt.wantReset)

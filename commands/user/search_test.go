@@ -1,104 +1,51 @@
 package user
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
-	"github.com/spf13/cobra"
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/client/clienttest"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/build"
-	"github.com/matterctl/matterctl/internal/iostreams"
 )
 
 // The searchTest helpers are shared by the tests of search, show, create, invite and
 // reset-password.
 
-type searchTestEnv struct {
-	f      *cmdutil.Factory
-	fake   *clienttest.Fake
-	in     *bytes.Buffer
-	out    *bytes.Buffer
-	errOut *bytes.Buffer
-}
-
-func searchTestSetup(tty bool, format string) *searchTestEnv {
-	ios, in, out, errOut := iostreams.Test()
-	ios.SetTTY(tty)
-	f := cmdutil.New(ios, build.Info{Version: "test"}, func(string) string { return "" })
-	f.Globals.Format = format
-	fake := &clienttest.Fake{}
-	f.Client = func() (client.Client, error) { return fake, nil }
-	return &searchTestEnv{f: f, fake: fake, in: in, out: out, errOut: errOut}
-}
-
 // searchTestServe makes the fake resolve users by ID, username and email from users. A
 // username or email listed in failing gets failErr instead.
 func searchTestServe(fake *clienttest.Fake, users []*model.User, failErr error, failing ...string) {
+	cmdtest.ServeUsers(fake, users...)
 	fails := map[string]bool{}
 	for _, s := range failing {
 		fails[s] = true
 	}
-	fake.GetUsersByIdsFunc = func(ctx context.Context, ids []string) ([]*model.User, *model.Response, error) {
-		var found []*model.User
-		for _, u := range users {
-			for _, id := range ids {
-				if u.Id == id {
-					found = append(found, u)
-				}
-			}
-		}
-		return found, nil, nil
-	}
+	byNames, byEmail := fake.GetUsersByUsernamesFunc, fake.GetUserByEmailFunc
 	fake.GetUsersByUsernamesFunc = func(ctx context.Context, names []string) ([]*model.User, *model.Response, error) {
-		var found []*model.User
 		for _, n := range names {
 			if fails[n] {
 				return nil, nil, failErr
 			}
 		}
-		for _, u := range users {
-			for _, n := range names {
-				if u.Username == n {
-					found = append(found, u)
-				}
-			}
-		}
-		return found, nil, nil
+		return byNames(ctx, names)
 	}
 	fake.GetUserByEmailFunc = func(ctx context.Context, email, etag string) (*model.User, *model.Response, error) {
 		if fails[email] {
 			return nil, nil, failErr
 		}
-		for _, u := range users {
-			if u.Email == email {
-				return u, nil, nil
-			}
-		}
-		return nil, nil, &client.Error{Status: 404, Message: "Unable to find the user."}
+		return byEmail(ctx, email, etag)
 	}
 }
 
 func searchTestUser(name string) *model.User {
 	return &model.User{Id: model.NewId(), Username: name, Email: name + "@example.com", FirstName: strings.ToUpper(name[:1]) + name[1:], LastName: "Doe", Roles: "system_user"}
-}
-
-// searchTestExec runs cmd with argv the way the root command would.
-func searchTestExec(cmd *cobra.Command, argv ...string) error {
-	listTestNormalize(cmd)
-	cmd.SetArgs(argv)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	return cmd.ExecuteContext(context.Background())
 }
 
 // searchTestUsernames decodes a JSON array of users and returns their usernames.
@@ -136,10 +83,10 @@ func TestSearchFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(false, "")
-			env.in.WriteString(tt.stdin)
+			env := cmdtest.New(t)
+			env.In.WriteString(tt.stdin)
 			var got *SearchOptions
-			err := searchTestExec(NewCmdSearch(env.f, func(_ context.Context, o *SearchOptions) error { got = o; return nil }), tt.argv...)
+			err := env.Exec(NewCmdSearch(env.F, func(_ context.Context, o *SearchOptions) error { got = o; return nil }), tt.argv...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -189,26 +136,26 @@ func TestSearchRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(tt.tty, tt.format)
-			searchTestServe(env.fake, users, tt.failErr, tt.failing...)
-			err := searchTestExec(NewCmdSearch(env.f, nil), tt.argv...)
+			env := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.Format(tt.format))
+			searchTestServe(env.Fake, users, tt.failErr, tt.failing...)
+			err := env.Exec(NewCmdSearch(env.F, nil), tt.argv...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
-				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.errOut)
+				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.ErrOut)
 			}
 			if tt.wantNames != nil {
-				if got := searchTestUsernames(t, env.out.Bytes()); strings.Join(got, ",") != strings.Join(tt.wantNames, ",") {
+				if got := searchTestUsernames(t, env.Out.Bytes()); strings.Join(got, ",") != strings.Join(tt.wantNames, ",") {
 					t.Errorf("users = %q, want %q", got, tt.wantNames)
 				}
 			}
 			for _, s := range tt.wantOut {
-				if !strings.Contains(env.out.String(), s) {
-					t.Errorf("stdout lacks %q:\n%s", s, env.out)
+				if !strings.Contains(env.Out.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, env.Out)
 				}
 			}
-			if env.errOut.String() != tt.wantErr {
-				t.Errorf("stderr = %q, want %q", env.errOut, tt.wantErr)
+			if env.ErrOut.String() != tt.wantErr {
+				t.Errorf("stderr = %q, want %q", env.ErrOut, tt.wantErr)
 			}
-			if n := env.fake.Calls("GetUsersByUsernames"); n > 1 {
+			if n := env.Fake.Calls("GetUsersByUsernames"); n > 1 {
 				t.Errorf("GetUsersByUsernames called %d times, want one batch", n)
 			}
 		})

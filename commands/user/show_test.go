@@ -9,6 +9,7 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 
 	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
@@ -27,10 +28,10 @@ func TestShowFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(false, "")
-			env.in.WriteString(tt.stdin)
+			env := cmdtest.New(t)
+			env.In.WriteString(tt.stdin)
 			var got *ShowOptions
-			err := searchTestExec(NewCmdShow(env.f, func(_ context.Context, o *ShowOptions) error { got = o; return nil }), tt.argv...)
+			err := env.Exec(NewCmdShow(env.F, func(_ context.Context, o *ShowOptions) error { got = o; return nil }), tt.argv...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("error = %v, want %q", err, tt.wantErr)
@@ -112,27 +113,27 @@ func TestShowRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			env := searchTestSetup(tt.tty, tt.format)
-			searchTestServe(env.fake, users, tt.failErr, tt.failing...)
-			err := searchTestExec(NewCmdShow(env.f, nil), tt.argv...)
+			env := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.Format(tt.format))
+			searchTestServe(env.Fake, users, tt.failErr, tt.failing...)
+			err := env.Exec(NewCmdShow(env.F, nil), tt.argv...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
-				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.errOut)
+				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.ErrOut)
 			}
 			if tt.check != nil {
-				tt.check(t, env.out.String())
+				tt.check(t, env.Out.String())
 			}
 			for _, s := range tt.wantOut {
-				if !strings.Contains(env.out.String(), s) {
-					t.Errorf("stdout lacks %q:\n%s", s, env.out)
+				if !strings.Contains(env.Out.String(), s) {
+					t.Errorf("stdout lacks %q:\n%s", s, env.Out)
 				}
 			}
 			for _, s := range tt.wantNoOut {
-				if strings.Contains(env.out.String(), s) {
-					t.Errorf("stdout has %q:\n%s", s, env.out)
+				if strings.Contains(env.Out.String(), s) {
+					t.Errorf("stdout has %q:\n%s", s, env.Out)
 				}
 			}
-			if env.errOut.String() != tt.wantErr {
-				t.Errorf("stderr = %q, want %q", env.errOut, tt.wantErr)
+			if env.ErrOut.String() != tt.wantErr {
+				t.Errorf("stderr = %q, want %q", env.ErrOut, tt.wantErr)
 			}
 		})
 	}

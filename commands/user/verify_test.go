@@ -8,20 +8,21 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
 
 func TestVerifyFlags(t *testing.T) {
-	e := newMVEnv(t, false)
+	e := cmdtest.New(t)
 	var got *VerifyOptions
 	run := func(_ context.Context, o *VerifyOptions) error { got = o; return nil }
-	if err := e.run(NewCmdVerify(e.f, run), "--dry-run", "--parallel", "2", "alice", "@bob"); err != nil {
+	if err := e.Exec(NewCmdVerify(e.F, run), "--dry-run", "--parallel", "2", "alice", "@bob"); err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Equal(got.Users, []string{"alice", "@bob"}) || !got.Bulk.DryRun || got.Bulk.Parallel != 2 {
 		t.Errorf("opts = %+v", got)
 	}
-	err := newMVEnv(t, false).run(NewCmdVerify(e.f, run))
+	err := cmdtest.New(t).Exec(NewCmdVerify(e.F, run))
 	if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
 		t.Errorf("no users: exit %d (%v), want 2", cmdutil.ExitCode(err), err)
 	}
@@ -48,41 +49,43 @@ func TestVerifyRun(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newMVEnv(t, tt.tty)
-			e.f.Globals.JSON = tt.json
-			newMVDirectory(alice, bob).install(e.fake)
-			e.fake.VerifyUserEmailWithoutTokenFunc = func(_ context.Context, id string) (*model.User, *model.Response, error) {
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.JSON(tt.json))
+			cmdtest.ServeUsers(e.Fake, alice, bob)
+			e.Fake.VerifyUserEmailWithoutTokenFunc = func(_ context.Context, id string) (*model.User, *model.Response, error) {
 				if id == tt.failFor {
 					return nil, &model.Response{StatusCode: 403}, mvAPIError(403, "x", "nope")
 				}
-				u := newMVDirectory(alice, bob).find(func(u *model.User) bool { return u.Id == id })
+				u := *alice
+				if id == bob.Id {
+					u = *bob
+				}
 				u.EmailVerified = true
-				return u, &model.Response{StatusCode: 200}, nil
+				return &u, &model.Response{StatusCode: 200}, nil
 			}
-			err := e.run(NewCmdVerify(e.f, nil), tt.args...)
+			err := e.Exec(NewCmdVerify(e.F, nil), tt.args...)
 			if got := cmdutil.ExitCode(err); got != tt.wantExit {
 				t.Fatalf("exit = %d (%v), want %d", got, err, tt.wantExit)
 			}
 			for _, line := range tt.wantStderr {
-				if n := mvCount(e.errOut.String(), line); n != 1 {
-					t.Errorf("stderr has %q %d times\n%s", line, n, e.errOut)
+				if n := mvCount(e.ErrOut.String(), line); n != 1 {
+					t.Errorf("stderr has %q %d times\n%s", line, n, e.ErrOut)
 				}
 			}
-			if got := e.fake.Calls("VerifyUserEmailWithoutToken"); got != tt.wantCalls {
+			if got := e.Fake.Calls("VerifyUserEmailWithoutToken"); got != tt.wantCalls {
 				t.Errorf("VerifyUserEmailWithoutToken calls = %d, want %d", got, tt.wantCalls)
 			}
 			if !tt.json {
-				if e.out.Len() != 0 {
-					t.Errorf("stdout = %q", e.out)
+				if e.Out.Len() != 0 {
+					t.Errorf("stdout = %q", e.Out)
 				}
 				return
 			}
-			rows := mvRows(t, e.out.String())
+			rows := mvRows(t, e.Out.String())
 			if len(rows) != 2 || rows[0].Input != "bob" || rows[1].Input != "alice" {
 				t.Fatalf("rows = %+v", rows)
 			}
 			for _, r := range rows {
-				if !r.OK || r.User == nil || !r.User.EmailVerified || strings.Contains(e.out.String(), `"password"`) {
+				if !r.OK || r.User == nil || !r.User.EmailVerified || strings.Contains(e.Out.String(), `"password"`) {
 					t.Errorf("row = %+v", r)
 				}
 			}

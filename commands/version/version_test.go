@@ -1,62 +1,38 @@
 package version
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/mattermost/mattermost/server/public/model"
-	"github.com/spf13/cobra"
 
-	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/build"
 	"github.com/matterctl/matterctl/internal/config"
 	"github.com/matterctl/matterctl/internal/httpstub"
-	"github.com/matterctl/matterctl/internal/iostreams"
 )
 
 const serverURL = "https://mm.example.com"
 
 var testBuild = build.Info{Version: "1.2.3", Commit: "abc123", Date: "2026-01-02T03:04:05Z", GoVersion: "go1.26", Platform: "linux/amd64"}
 
-type testEnv struct {
-	t      *testing.T
-	f      *cmdutil.Factory
-	reg    *httpstub.Registry
-	out    *bytes.Buffer
-	errOut *bytes.Buffer
-	env    map[string]string
-}
-
-func newTestEnv(t *testing.T, tty bool) *testEnv {
+// newTestEnv builds an Env for testBuild whose HTTP requests the stub registry answers.
+func newTestEnv(t *testing.T, tty bool) *cmdtest.Env {
 	t.Helper()
-	// A safety net: a test that loses its config path must not touch the real config file.
-	t.Setenv("MATTERCTL_CONFIG", filepath.Join(t.TempDir(), "default-config.json"))
-	ios, _, out, errOut := iostreams.Test()
-	ios.SetTTY(tty)
-	e := &testEnv{t: t, reg: httpstub.New(t), out: out, errOut: errOut, env: map[string]string{}}
-	f := cmdutil.New(ios, testBuild, func(k string) string { return e.env[k] })
-	f.Globals.ConfigPath = filepath.Join(t.TempDir(), "config.json")
-	f.NewClient = func(opts client.Options) (client.Client, error) {
-		return e.reg.Client4(opts.BaseURL(), opts.Token), nil
-	}
-	e.f = f
-	return e
+	return cmdtest.New(t, cmdtest.TTY(tty), cmdtest.HTTPStub(), cmdtest.Build(testBuild))
 }
 
 // withProfile stores a current profile "prod" for serverURL.
-func (e *testEnv) withProfile() {
-	e.t.Helper()
-	store, err := e.f.ConfigStore()
+func withProfile(t *testing.T, e *cmdtest.Env) {
+	t.Helper()
+	store, err := e.F.ConfigStore()
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	err = store.Update(func(f *config.File) error {
 		f.Put(&config.Profile{Name: "prod", URL: serverURL, Username: "admin", AuthMethod: config.MethodToken, Token: "prod-TOKEN"})
@@ -64,29 +40,21 @@ func (e *testEnv) withProfile() {
 		return nil
 	})
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
-}
-
-func (e *testEnv) run(cmd *cobra.Command, args ...string) error {
-	e.t.Helper()
-	cmd.SetArgs(args)
-	cmd.SetOut(io.Discard)
-	cmd.SetErr(io.Discard)
-	return cmd.ExecuteContext(context.Background())
 }
 
 func TestVersionFlags(t *testing.T) {
 	e := newTestEnv(t, false)
 	var got *Options
-	if err := e.run(NewCmdVersion(e.f, func(_ context.Context, o *Options) error { got = o; return nil })); err != nil {
+	if err := e.Exec(NewCmdVersion(e.F, func(_ context.Context, o *Options) error { got = o; return nil })); err != nil {
 		t.Fatal(err)
 	}
-	if got.Build != testBuild || got.IO != e.f.IOStreams || got.Client == nil || got.Credentials == nil || got.Printer == nil {
+	if got.Build != testBuild || got.IO != e.F.IOStreams || got.Client == nil || got.Credentials == nil || got.Printer == nil {
 		t.Errorf("options %+v", got)
 	}
 	got = nil
-	if err := e.run(NewCmdVersion(e.f, func(_ context.Context, o *Options) error { got = o; return nil }), "extra"); err == nil || got != nil {
+	if err := e.Exec(NewCmdVersion(e.F, func(_ context.Context, o *Options) error { got = o; return nil }), "extra"); err == nil || got != nil {
 		t.Errorf("an argument was accepted: %v", err)
 	}
 }
@@ -103,19 +71,19 @@ func TestVersionPlainNeverAsksTheServer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newTestEnv(t, tt.tty)
-			e.withProfile()
+			withProfile(t, e)
 			// No stub is registered: any request fails the test through the registry.
-			if err := e.run(NewCmdVersion(e.f, nil)); err != nil {
+			if err := e.Exec(NewCmdVersion(e.F, nil)); err != nil {
 				t.Fatal(err)
 			}
-			if got := trimLines(e.out.String()); got != tt.wantOut {
-				t.Errorf("stdout\n%q\nwant\n%q", e.out.String(), tt.wantOut)
+			if got := trimLines(e.Out.String()); got != tt.wantOut {
+				t.Errorf("stdout\n%q\nwant\n%q", e.Out.String(), tt.wantOut)
 			}
-			if len(e.reg.Requests()) != 0 {
-				t.Errorf("%d requests", len(e.reg.Requests()))
+			if len(e.Reg.Requests()) != 0 {
+				t.Errorf("%d requests", len(e.Reg.Requests()))
 			}
-			if e.errOut.Len() != 0 {
-				t.Errorf("stderr %q", e.errOut.String())
+			if e.ErrOut.Len() != 0 {
+				t.Errorf("stderr %q", e.ErrOut.String())
 			}
 		})
 	}
@@ -180,22 +148,22 @@ func TestVersionJSON(t *testing.T) {
 		for _, tty := range []bool{false, true} {
 			t.Run(tt.name, func(t *testing.T) {
 				e := newTestEnv(t, tty)
-				e.f.Globals.JSON = true
+				e.F.Globals.JSON = true
 				for k, v := range tt.env {
-					e.env[k] = v
+					e.Vars[k] = v
 				}
 				if tt.profile {
-					e.withProfile()
+					withProfile(t, e)
 				}
 				if tt.stubs != nil {
-					tt.stubs(e.reg)
+					tt.stubs(e.Reg)
 				}
-				if err := e.run(NewCmdVersion(e.f, nil)); err != nil {
+				if err := e.Exec(NewCmdVersion(e.F, nil)); err != nil {
 					t.Fatalf("exit %d: %v", cmdutil.ExitCode(err), err)
 				}
 				var got map[string]any
-				if err := json.Unmarshal(e.out.Bytes(), &got); err != nil {
-					t.Fatalf("stdout is not JSON: %v\n%s", err, e.out.String())
+				if err := json.Unmarshal(e.Out.Bytes(), &got); err != nil {
+					t.Fatalf("stdout is not JSON: %v\n%s", err, e.Out.String())
 				}
 				if got["version"] != "1.2.3" || got["commit"] != "abc123" || got["go_version"] != "go1.26" || got["platform"] != "linux/amd64" {
 					t.Errorf("build info: %v", got)
@@ -221,7 +189,7 @@ func TestVersionJSON(t *testing.T) {
 						t.Errorf("server.%s = %v, want %v", k, server[k], want)
 					}
 				}
-				if strings.Contains(e.out.String(), "TOKEN") {
+				if strings.Contains(e.Out.String(), "TOKEN") {
 					t.Error("a token was printed")
 				}
 			})
@@ -231,14 +199,14 @@ func TestVersionJSON(t *testing.T) {
 
 func TestVersionJQ(t *testing.T) {
 	e := newTestEnv(t, false)
-	e.f.Globals.JQ = ".server.version"
-	e.withProfile()
-	e.reg.Register(httpstub.REST("GET", "/api/v4/system/ping"),
+	e.F.Globals.JQ = ".server.version"
+	withProfile(t, e)
+	e.Reg.Register(httpstub.REST("GET", "/api/v4/system/ping"),
 		httpstub.WithHeader(httpstub.JSONResponse(200, map[string]string{"status": "OK"}), model.HeaderVersionId, "9.11.2.1.x.true"))
-	if err := e.run(NewCmdVersion(e.f, nil)); err != nil {
+	if err := e.Exec(NewCmdVersion(e.F, nil)); err != nil {
 		t.Fatal(err)
 	}
-	if e.out.String() != "9.11.2\n" {
-		t.Errorf("stdout %q", e.out.String())
+	if e.Out.String() != "9.11.2\n" {
+		t.Errorf("stdout %q", e.Out.String())
 	}
 }

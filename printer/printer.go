@@ -14,6 +14,8 @@ import (
 
 	"github.com/itchyny/gojq"
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/matterctl/matterctl/internal/iostreams"
 )
@@ -542,35 +544,40 @@ func controlStringLen(rest string) int {
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
+// renderTable writes an aligned, borderless table: columns separated by two spaces, a
+// header in capitals, no wrapping (a value is never split across lines).
 func renderTable(w io.Writer, headers []string, rows [][]string) {
-	t := tablewriter.NewWriter(w)
-	t.SetHeader(headers)
-	t.SetAutoFormatHeaders(true)
-	t.SetHeaderAlignment(tablewriter.ALIGN_LEFT)
-	t.SetAlignment(tablewriter.ALIGN_LEFT)
-	t.SetAutoWrapText(false)
-	t.SetBorder(false)
-	t.SetRowSeparator("")
-	t.SetColumnSeparator("")
-	t.SetCenterSeparator("")
-	t.SetHeaderLine(false)
-	t.SetTablePadding("  ")
-	t.SetNoWhiteSpace(true)
-	t.AppendBulk(rows)
-	t.Render()
+	t := newTable(w, tw.On)
+	t.Header(headers)
+	_ = t.Bulk(rows)
+	_ = t.Render()
 }
 
+// renderKV writes the two-column field table of a single object.
 func renderKV(w io.Writer, rows [][]string) {
-	t := tablewriter.NewWriter(w)
-	t.SetAlignment(tablewriter.ALIGN_LEFT)
-	t.SetAutoWrapText(false)
-	t.SetBorder(false)
-	t.SetRowSeparator("")
-	t.SetColumnSeparator("")
-	t.SetCenterSeparator("")
-	t.SetHeaderLine(false)
-	t.SetTablePadding("  ")
-	t.SetNoWhiteSpace(true)
-	t.AppendBulk(rows)
-	t.Render()
+	t := newTable(w, tw.Off)
+	_ = t.Bulk(rows)
+	_ = t.Render()
+}
+
+func newTable(w io.Writer, headerFormat tw.State) *tablewriter.Table {
+	cell := tw.CellConfig{
+		Formatting: tw.CellFormatting{AutoWrap: tw.WrapNone},
+		Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
+		Padding:    tw.CellPadding{Global: tw.Padding{Left: "", Right: "  ", Overwrite: true}},
+	}
+	header := cell
+	header.Formatting.AutoFormat = headerFormat
+	return tablewriter.NewTable(w,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: tw.NewSymbols(tw.StyleNone),
+			Settings: tw.Settings{
+				Separators: tw.Separators{ShowHeader: tw.Off, ShowFooter: tw.Off, BetweenRows: tw.Off, BetweenColumns: tw.Off},
+				Lines:      tw.Lines{ShowTop: tw.Off, ShowBottom: tw.Off, ShowHeaderLine: tw.Off, ShowFooterLine: tw.Off},
+			},
+		})),
+		tablewriter.WithConfig(tablewriter.Config{Header: header, Row: cell}),
+		tablewriter.WithTrimSpace(tw.Off),
+	)
 }

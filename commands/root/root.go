@@ -46,7 +46,6 @@ profiles, environment credentials for scripts, stable exit codes, and JSON outpu
 			return err
 		},
 	}
-	cmd.SetVersionTemplate("matterctl version {{.Version}}\n")
 	cmd.SetGlobalNormalizationFunc(normalizeFlagName)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
 

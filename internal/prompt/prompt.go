@@ -5,8 +5,9 @@ package prompt
 import (
 	"errors"
 	"io"
+	"strings"
 
-	"github.com/charmbracelet/huh"
+	"charm.land/huh/v2"
 )
 
 // ErrInterrupted is returned when the user aborts a prompt with Ctrl-C.
@@ -41,17 +42,29 @@ func (h *Huh) run(field huh.Field) error {
 	return err
 }
 
-// Input asks for one line of text. An empty answer returns def.
+// Input asks for one line of text. A non-empty def is shown as the placeholder, not as
+// editable text: Enter on an empty line accepts it, typing replaces it.
 func (h *Huh) Input(title, placeholder, def string, validate func(string) error) (string, error) {
-	value := def
+	var value string
+	if def != "" {
+		placeholder = def
+	}
 	in := huh.NewInput().Title(title).Placeholder(placeholder).Value(&value)
 	if validate != nil {
-		in = in.Validate(validate)
+		in = in.Validate(func(s string) error { return validate(answer(s, def)) })
 	}
 	if err := h.run(in); err != nil {
 		return "", err
 	}
-	return value, nil
+	return answer(value, def), nil
+}
+
+// answer is what an Input answer stands for: what was typed, or def for an empty line.
+func answer(typed, def string) string {
+	if strings.TrimSpace(typed) == "" {
+		return def
+	}
+	return typed
 }
 
 // Password asks for a secret; what is typed is masked.

@@ -108,12 +108,32 @@ func (c ConfirmFlags) Confirm(f *Factory, question string) error {
 
 // Row is the per-argument result of a multi-argument verb in JSON output.
 type Row struct {
-	Input  string                 `json:"input"`
-	OK     bool                   `json:"ok"`
-	DryRun bool                   `json:"dry_run,omitempty"`
-	User   *model.User            `json:"user,omitempty"`
-	Token  *model.UserAccessToken `json:"token,omitempty"`
-	Error  string                 `json:"error,omitempty"`
+	Input  string `json:"input"`
+	OK     bool   `json:"ok"`
+	DryRun bool   `json:"dry_run,omitempty"`
+	// DuplicateOf is the 1-based position of an earlier argument naming the same object.
+	DuplicateOf int                    `json:"duplicate_of,omitempty"`
+	User        *model.User            `json:"user,omitempty"`
+	Token       *model.UserAccessToken `json:"token,omitempty"`
+	Error       string                 `json:"error,omitempty"`
+}
+
+// NewRow is the JSON row of an outcome; set puts the object under its kind's key.
+func NewRow[R any](o Outcome[R], dryRun bool, set func(*Row, R)) Row {
+	row := Row{Input: o.Label, OK: o.Err == nil, DryRun: dryRun, DuplicateOf: o.DuplicateOf}
+	if o.Err != nil {
+		row.Error = ErrorMessageLine(o.Err)
+	}
+	set(&row, o.Result)
+	return row
+}
+
+// UserRefKey identifies the user a resolved argument names ("" when it did not resolve).
+func UserRefKey(r UserRef) string {
+	if r.Err != nil || r.User == nil {
+		return ""
+	}
+	return r.User.Id
 }
 
 // RowColumns are the table/plain columns of rows; multi-argument verbs print rows on stdout
@@ -178,8 +198,11 @@ func RunUserVerb(ctx context.Context, c client.Client, p *printer.Printer, v Use
 	if p.Structured() {
 		rows = printer.NewList(p, RowColumns...)
 	}
-	err = RunEach(ctx, p, refs, v.Parallel, func(r UserRef) string { return r.Arg },
-		func(ctx context.Context, r UserRef) (*model.User, error) {
+	err = Each[UserRef, *model.User]{
+		Items: refs, Parallel: v.Parallel, Kind: "user",
+		Label: func(r UserRef) string { return r.Arg },
+		Key:   UserRefKey,
+		Do: func(ctx context.Context, r UserRef) (*model.User, error) {
 			if r.Err != nil {
 				return nil, r.Err
 			}
@@ -192,8 +215,8 @@ func RunUserVerb(ctx context.Context, c client.Client, p *printer.Printer, v Use
 			}
 			return u, err
 		},
-		func(o Outcome[*model.User]) error {
-			if o.Err == nil {
+		Emit: func(o Outcome[*model.User]) error {
+			if o.Err == nil && o.DuplicateOf == 0 {
 				switch {
 				case v.DryRun && v.PlanMessage != nil && v.PlanMessage(o.Result) != "":
 					p.Infof("%s", v.PlanMessage(o.Result))
@@ -208,12 +231,9 @@ func RunUserVerb(ctx context.Context, c client.Client, p *printer.Printer, v Use
 			if rows == nil {
 				return nil
 			}
-			row := Row{Input: o.Label, OK: o.Err == nil, DryRun: v.DryRun, User: ScrubUser(o.Result)}
-			if o.Err != nil {
-				row.Error = ErrorMessageLine(o.Err)
-			}
-			return rows.Add(row)
-		})
+			return rows.Add(NewRow(o, v.DryRun, func(r *Row, u *model.User) { r.User = ScrubUser(u) }))
+		},
+	}.Run(ctx, p)
 	if rows != nil {
 		if cerr := rows.Close(); cerr != nil && err == nil {
 			err = cerr

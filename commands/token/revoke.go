@@ -66,8 +66,11 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if p.Structured() {
 		rows = printer.NewList(p, cmdutil.RowColumns...)
 	}
-	err = cmdutil.RunEach(ctx, p, opts.TokenIDs, opts.Bulk.Parallel, func(id string) string { return id },
-		func(ctx context.Context, arg string) (*model.UserAccessToken, error) {
+	err = cmdutil.Each[string, *model.UserAccessToken]{
+		Items: opts.TokenIDs, Parallel: opts.Bulk.Parallel, Kind: "token",
+		Label: func(id string) string { return id },
+		Key:   func(id string) string { return strings.TrimSpace(id) },
+		Do: func(ctx context.Context, arg string) (*model.UserAccessToken, error) {
 			id := strings.TrimSpace(arg)
 			if !model.IsValidId(id) {
 				return nil, errors.New("not a token ID (26 letters and digits)")
@@ -94,8 +97,8 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 			}
 			return &model.UserAccessToken{Id: id}, nil
 		},
-		func(o cmdutil.Outcome[*model.UserAccessToken]) error {
-			if o.Err == nil {
+		Emit: func(o cmdutil.Outcome[*model.UserAccessToken]) error {
+			if o.Err == nil && o.DuplicateOf == 0 {
 				if dry {
 					p.Infof("would revoke token %s (%q, of user %s)", o.Result.Id, o.Result.Description, o.Result.UserId)
 				} else {
@@ -105,12 +108,9 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 			if rows == nil {
 				return nil
 			}
-			row := cmdutil.Row{Input: o.Label, OK: o.Err == nil, DryRun: dry, Token: o.Result}
-			if o.Err != nil {
-				row.Error = cmdutil.ErrorMessageLine(o.Err)
-			}
-			return rows.Add(row)
-		})
+			return rows.Add(cmdutil.NewRow(o, dry, func(r *cmdutil.Row, t *model.UserAccessToken) { r.Token = t }))
+		},
+	}.Run(ctx, p)
 	if rows != nil {
 		if cerr := rows.Close(); cerr != nil && err == nil {
 			err = cerr

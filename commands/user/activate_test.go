@@ -481,6 +481,11 @@ func TestDeactivateRun(t *testing.T) {
 			name: "not found", args: []string{"ghost"},
 			wantExit: cmdutil.ExitNotFound, wantStderr: "ghost: user \"ghost\" not found\n",
 		},
+		{
+			name: "the same user three ways acts once", args: []string{"alice", "@alice", "alice@example.com"},
+			wantStderr: "Deactivated user alice\n@alice: same user as argument 1\nalice@example.com: same user as argument 1\n",
+			wantCalls:  1,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -509,5 +514,41 @@ func TestDeactivateRun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Arguments naming one user act once, also with many workers; the duplicates keep their JSON
+// rows, pointing at the argument that did the work.
+func TestDeactivateDuplicatesActOnce(t *testing.T) {
+	alice, bob := mvUser("alice"), mvUser("bob")
+	e := cmdtest.New(t, cmdtest.JSON(true))
+	cmdtest.ServeUsers(e.Fake, alice, bob)
+	rec := &mvActiveRecorder{}
+	rec.install(e.Fake, nil)
+	args := []string{"alice", "bob", "@alice", alice.Id, "BOB", "alice@example.com", "--parallel", "8"}
+	if err := e.Exec(NewCmdDeactivate(e.F, nil), args...); err != nil {
+		t.Fatalf("err = %v\nstderr: %s", err, e.ErrOut)
+	}
+	if got := e.Fake.Calls("UpdateUserActive"); got != 2 {
+		t.Errorf("UpdateUserActive calls = %d, want 2", got)
+	}
+	if n := mvCount(e.ErrOut.String(), "Deactivated user alice"); n != 1 {
+		t.Errorf("alice reported %d times:\n%s", n, e.ErrOut)
+	}
+	for _, line := range []string{"@alice: same user as argument 1", alice.Id + ": same user as argument 1",
+		"BOB: same user as argument 2", "alice@example.com: same user as argument 1"} {
+		if mvCount(e.ErrOut.String(), line) != 1 {
+			t.Errorf("stderr lacks %q:\n%s", line, e.ErrOut)
+		}
+	}
+	rows := mvRows(t, e.Out.String())
+	wantDup := []int{0, 0, 1, 1, 2, 1}
+	if len(rows) != len(wantDup) {
+		t.Fatalf("%d rows, want %d", len(rows), len(wantDup))
+	}
+	for i, r := range rows {
+		if r.Input != args[i] || !r.OK || r.DuplicateOf != wantDup[i] || r.User == nil {
+			t.Errorf("row %d = %+v, want input %q ok duplicate_of %d with the user", i, r, args[i], wantDup[i])
+		}
 	}
 }

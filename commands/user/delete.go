@@ -93,22 +93,20 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	}
 
 	var disabled atomic.Bool
-	var once deleteOnce
 	var leftovers sync.Map // user ID → the server answered 202
 	var rows *printer.List[cmdutil.Row]
 	if p.Structured() {
 		rows = printer.NewList(p, cmdutil.RowColumns...)
 	}
-	err = cmdutil.RunEach(ctx, p, refs, opts.Bulk.Parallel, func(r cmdutil.UserRef) string { return r.Arg },
-		func(ctx context.Context, r cmdutil.UserRef) (*model.User, error) {
+	err = cmdutil.Each[cmdutil.UserRef, *model.User]{
+		Items: refs, Parallel: opts.Bulk.Parallel, Kind: "user",
+		Label: func(r cmdutil.UserRef) string { return r.Arg },
+		Key:   cmdutil.UserRefKey,
+		Do: func(ctx context.Context, r cmdutil.UserRef) (*model.User, error) {
 			if opts.Bulk.DryRun {
 				return r.User, nil
 			}
-			// The same user named twice (alice and alice@example.com) is deleted once; the
-			// second argument shares the outcome instead of failing with "not found".
-			resp, err := once.do(r.User.Id, func() (*model.Response, error) {
-				return c.PermanentDeleteUser(ctx, r.User.Id)
-			})
+			resp, err := c.PermanentDeleteUser(ctx, r.User.Id)
 			if err != nil {
 				if deleteIsDisabled(err) {
 					disabled.Store(true)
@@ -125,8 +123,8 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 			}
 			return r.User, nil
 		},
-		func(o cmdutil.Outcome[*model.User]) error {
-			if o.Err == nil {
+		Emit: func(o cmdutil.Outcome[*model.User]) error {
+			if o.Err == nil && o.DuplicateOf == 0 {
 				if opts.Bulk.DryRun {
 					p.Infof("would permanently delete user %s (%s)", o.Result.Username, o.Result.Id)
 				} else {
@@ -140,12 +138,9 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 			if rows == nil {
 				return nil
 			}
-			row := cmdutil.Row{Input: o.Label, OK: o.Err == nil, DryRun: opts.Bulk.DryRun, User: o.Result}
-			if o.Err != nil {
-				row.Error = cmdutil.ErrorMessageLine(o.Err)
-			}
-			return rows.Add(row)
-		})
+			return rows.Add(cmdutil.NewRow(o, opts.Bulk.DryRun, func(r *cmdutil.Row, u *model.User) { r.User = u }))
+		},
+	}.Run(ctx, p)
 	if rows != nil {
 		if cerr := rows.Close(); cerr != nil && err == nil {
 			err = cerr
@@ -221,31 +216,4 @@ func (e *deleteDisabledError) Error() string {
 		msg += " [request " + apiErr.RequestID + "]"
 	}
 	return msg
-}
-
-// deleteOnce runs at most one deletion per user ID and shares its outcome.
-type deleteOnce struct {
-	mu sync.Mutex
-	m  map[string]*deleteResult
-}
-
-type deleteResult struct {
-	once sync.Once
-	resp *model.Response
-	err  error
-}
-
-func (d *deleteOnce) do(id string, fn func() (*model.Response, error)) (*model.Response, error) {
-	d.mu.Lock()
-	if d.m == nil {
-		d.m = map[string]*deleteResult{}
-	}
-	r := d.m[id]
-	if r == nil {
-		r = &deleteResult{}
-		d.m[id] = r
-	}
-	d.mu.Unlock()
-	r.once.Do(func() { r.resp, r.err = fn() })
-	return r.resp, r.err
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -141,58 +142,84 @@ type Column[T any] struct {
 // bounded on very long lists; each chunk is aligned on its own.
 const tableChunk = 1000
 
-// List streams the items of one result list in the printer's format. Close must be called,
-// also when nothing was added (JSON then prints `[]`).
+// errListEnded is what Add returns once a list has been closed.
+var errListEnded = errors.New("printer: item added to a list that has ended")
+
+// List streams the items of one result list in the printer's format. It ends in one of two
+// ways, and exactly one of them must be called, also when nothing was added:
+//
+//   - Close when every item has been added: the list is complete (JSON then prints `[]` for
+//     an empty list).
+//   - Fail when the items could not all be read (a page failed, the connection broke, the run
+//     was cancelled): what was printed must not be mistaken for the whole list. See Fail.
+//
+// A failed Add (an item that cannot be encoded, stdout gone) also leaves the list failed: the
+// error is sticky, and Close then ends the list as Fail would.
 type List[T any] struct {
 	p      *Printer
 	cols   []Column[T]
-	n      int
-	rows   [][]string
-	jqBuf  []any
-	closed bool
-	err    error
+	format Format
+	// raw lists write each item's bytes as received (json.RawMessage) instead of encoding it.
+	raw   bool
+	n     int
+	rows  [][]string
+	jqBuf []any
+	ended bool
+	err   error
 }
 
 // NewList starts a list with the given columns (used for table and plain output).
 func NewList[T any](p *Printer, cols ...Column[T]) *List[T] {
-	return &List[T]{p: p, cols: cols}
+	return &List[T]{p: p, cols: cols, format: p.format}
+}
+
+// NewRawList starts a list of JSON documents received as bytes (the `api` command's
+// --paginate). Whatever the format, they are printed as one JSON array, each item as
+// received on a line of its own; --jq filters the whole array, like a raw document.
+func NewRawList(p *Printer) *List[json.RawMessage] {
+	return &List[json.RawMessage]{p: p, format: JSON, raw: true}
 }
 
 // Add writes one item (or buffers it: terminal tables in chunks, --jq over a JSON array whole).
+// Once the list has failed, Add returns the failure; once it is closed, an error.
 func (l *List[T]) Add(item T) error {
 	if l.err != nil {
 		return l.err
 	}
-	l.err = l.add(item)
+	if l.ended {
+		return errListEnded
+	}
+	if l.err = l.add(item); l.err == nil {
+		l.n++
+	}
 	return l.err
 }
 
 func (l *List[T]) add(item T) error {
 	out := l.p.ios.Out
-	defer func() { l.n++ }()
 	if l.p.jq != nil {
 		v, err := toGeneric(item)
 		if err != nil {
 			return err
 		}
-		if l.p.format == JSONL {
+		if l.format == JSONL {
 			// Each line is a document of its own: filter it now instead of holding the list.
 			return l.p.runJQ(v)
 		}
 		l.jqBuf = append(l.jqBuf, v)
 		return nil
 	}
-	switch l.p.format {
+	switch l.format {
 	case JSON:
-		b, err := marshalIndent(item, "  ")
+		b, indent, err := l.element(item)
 		if err != nil {
 			return err
 		}
-		sep := ",\n  "
+		sep := ",\n"
 		if l.n == 0 {
-			sep = "[\n  "
+			sep = "[\n"
 		}
-		_, err = io.WriteString(out, sep+string(b))
+		_, err = io.WriteString(out, sep+indent+string(b))
 		return err
 	case JSONL:
 		b, err := marshal(item)
@@ -211,6 +238,15 @@ func (l *List[T]) add(item T) error {
 		}
 		return nil
 	}
+}
+
+// element is one item of a JSON array and the indentation of its first line.
+func (l *List[T]) element(item T) ([]byte, string, error) {
+	if l.raw {
+		return any(item).(json.RawMessage), "", nil
+	}
+	b, err := marshalIndent(item, "  ")
+	return b, "  ", err
 }
 
 func (l *List[T]) values(item T) []string {
@@ -237,32 +273,92 @@ func (l *List[T]) flushTable() error {
 // Len is the number of items added so far.
 func (l *List[T]) Len() int { return l.n }
 
-// Close ends the list: closes the JSON array, flushes the table, or runs the --jq filter.
+// Close ends a complete list: closes the JSON array, flushes the table, or runs the --jq
+// filter. If an Add failed, the list is not complete: Close ends it as Fail does and returns
+// that failure. Closing an ended list does nothing and returns the same result again.
 func (l *List[T]) Close() error {
-	if l.closed {
+	if l.ended {
 		return l.err
 	}
-	l.closed = true
-	if l.err == nil {
-		// Kept, so that a second (deferred) Close reports the same failure.
-		l.err = l.finish()
+	l.ended = true
+	if l.err != nil {
+		l.abort()
+		return l.err
 	}
+	// Kept, so that a second (deferred) Close reports the same failure.
+	l.err = l.finish()
 	return l.err
+}
+
+// Fail ends a list that could not be read to its end because of err, so that what was printed
+// cannot be taken for the whole list, and returns err for the caller to return (main then
+// prints it on stderr and exits non-zero). Per format:
+//
+//   - json: the array is left open (`[`, the items so far, a newline, never `]`): no JSON
+//     parser accepts stdout as a complete document. If no item was written, nothing is: not
+//     even `[]`, which would claim an empty list.
+//   - --jq over a JSON array: the items held for the filter are dropped and the filter never
+//     runs, so stdout stays empty rather than holding a result computed from part of the list
+//     (`length` would print a plausible count).
+//   - jsonl, also with --jq (filtered item by item): every line written is a complete document
+//     by nature, and nothing is added after the last one; only the exit status and stderr tell
+//     that lines are missing, as with any line-oriented output.
+//   - plain: likewise, the lines written stay as they are.
+//   - table: the rows held for the current chunk are printed, so that a person at a terminal
+//     still sees what was read before the error on stderr.
+//
+// After Fail, Add, Close and Fail return the same error. If the list had already failed (a
+// failed Add), Fail returns that first failure. Fail on a list closed without error cannot
+// take the printed output back; it returns err. Fail(nil) is Close().
+func (l *List[T]) Fail(err error) error {
+	if err == nil {
+		return l.Close()
+	}
+	if l.ended {
+		if l.err == nil {
+			l.err = err
+		}
+		return l.err
+	}
+	l.ended = true
+	if l.err == nil {
+		l.err = err
+	}
+	l.abort()
+	return l.err
+}
+
+// abort ends the output of a failed list; see Fail. Write errors are ignored: the list has
+// failed already, and its first failure is the one to report.
+func (l *List[T]) abort() {
+	l.jqBuf = nil
+	if l.p.jq != nil {
+		return
+	}
+	switch l.format {
+	case JSON:
+		if l.n > 0 {
+			_, _ = io.WriteString(l.p.ios.Out, "\n")
+		}
+	case Table:
+		_ = l.flushTable()
+	}
 }
 
 func (l *List[T]) finish() error {
 	out := l.p.ios.Out
 	if l.p.jq != nil {
-		if l.p.format == JSONL {
+		if l.format == JSONL {
 			return nil // filtered item by item in add
 		}
 		docs := l.jqBuf
+		l.jqBuf = nil
 		if docs == nil {
 			docs = []any{}
 		}
 		return l.p.runJQ(docs)
 	}
-	switch l.p.format {
+	switch l.format {
 	case JSON:
 		if l.n == 0 {
 			_, err := io.WriteString(out, "[]\n")
@@ -274,6 +370,23 @@ func (l *List[T]) finish() error {
 		return l.flushTable()
 	}
 	return nil
+}
+
+// Stream adds every item of seq to l and ends the list: with Close when seq is exhausted,
+// with Fail at the first error seq yields or Add returns (which also stops seq, so that a
+// paging iterator cancels the pages it no longer needs). It returns that error, or Close's.
+// It is the whole loop of a list read page by page (client.Pages); a caller that filters items
+// or rewrites errors on the way writes the loop itself, with the same two endings.
+func Stream[T any](l *List[T], seq iter.Seq2[T, error]) error {
+	for item, err := range seq {
+		if err != nil {
+			return l.Fail(err)
+		}
+		if err := l.Add(item); err != nil {
+			return l.Fail(err)
+		}
+	}
+	return l.Close()
 }
 
 // Field is one labelled value of a single object shown to a person.

@@ -58,7 +58,8 @@ numbers are JSON literals, @file reads a file (@- standard input) as a string. A
 [] builds an array. For GET the fields become query parameters, otherwise a JSON object body.
 
 --paginate follows the page parameter of GET lists (per_page 200) until a short page and prints
-ONE JSON array.
+ONE JSON array. If a page fails, the array is left unterminated (and --jq prints nothing), so
+that a partial list never parses as the whole one.
 
 On HTTP 400 and above the body still goes to stdout and the error to stderr; the exit code
 follows ` + "`matterctl help exit-codes`" + ` (401/403: 4, 404: 5, others: 1).`,
@@ -173,7 +174,7 @@ func apiRun(ctx context.Context, opts *Options) error {
 
 	r := &requester{hc: hc, method: opts.Method, headers: headers, body: body}
 	if opts.Paginate {
-		return paginate(ctx, r, target, p, opts)
+		return paginate(ctx, r, target, p)
 	}
 	resp, respBody, err := r.do(ctx, target.String())
 	if err != nil {
@@ -237,7 +238,7 @@ func responseError(resp *http.Response, body []byte) error {
 	return e
 }
 
-func paginate(ctx context.Context, r *requester, target *url.URL, p *printer.Printer, opts *Options) error {
+func paginate(ctx context.Context, r *requester, target *url.URL, p *printer.Printer) error {
 	q := target.Query()
 	perPage := client.MaxPerPage
 	if v := q.Get("per_page"); v != "" {
@@ -274,65 +275,7 @@ func paginate(ctx context.Context, r *requester, target *url.URL, p *printer.Pri
 		}
 		return items, nil
 	}
-	list := newRawArray(p, opts.IO.Out)
-	for item, err := range client.Pages(ctx, client.PageOptions{PerPage: perPage, StartPage: start}, fetch) {
-		if err != nil {
-			// Keep stdout one valid document even when a later page fails.
-			_ = list.close()
-			return err
-		}
-		if err := list.add(item); err != nil {
-			return err
-		}
-	}
-	return list.close()
-}
-
-// rawArray streams JSON items as one array, or collects them for --jq.
-type rawArray struct {
-	p     *printer.Printer
-	out   io.Writer
-	n     int
-	items []json.RawMessage
-	jq    bool
-}
-
-func newRawArray(p *printer.Printer, out io.Writer) *rawArray {
-	return &rawArray{p: p, out: out, jq: p.HasJQ()}
-}
-
-func (a *rawArray) add(item json.RawMessage) error {
-	if a.jq {
-		a.items = append(a.items, item)
-		return nil
-	}
-	sep := ",\n"
-	if a.n == 0 {
-		sep = "[\n"
-	}
-	a.n++
-	_, err := io.WriteString(a.out, sep+string(item))
-	return err
-}
-
-func (a *rawArray) close() error {
-	if a.jq {
-		items := a.items
-		if items == nil {
-			items = []json.RawMessage{}
-		}
-		b, err := json.Marshal(items)
-		if err != nil {
-			return err
-		}
-		return a.p.RawJSON(b)
-	}
-	if a.n == 0 {
-		_, err := io.WriteString(a.out, "[]\n")
-		return err
-	}
-	_, err := io.WriteString(a.out, "\n]\n")
-	return err
+	return printer.Stream(printer.NewRawList(p), client.Pages(ctx, client.PageOptions{PerPage: perPage, StartPage: start}, fetch))
 }
 
 func buildURL(base, path string) (*url.URL, error) {

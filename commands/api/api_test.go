@@ -441,24 +441,120 @@ func TestAPIPaginateKeepsQueryAndPerPage(t *testing.T) {
 	}
 }
 
-func TestAPIPaginateFailureKeepsStdoutValid(t *testing.T) {
-	e := newTestEnv(t, false)
-	items := make([]map[string]int, 200)
-	e.Reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {"0"}}), httpstub.JSONResponse(200, items))
-	e.Reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {"1"}}),
-		httpstub.AppErrorResponse(403, "api.context.permissions.app_error", "You do not have the appropriate permissions."))
-	e.Reg.Register(httpstub.MatcherFunc("later pages", func(req *http.Request) bool {
+// stubFailingPages answers page 0 of GET /api/v4/users with 200 users, page 1 with failure,
+// and later pages (which the prefetching iterator may request before page 1 fails) with
+// full pages.
+func stubFailingPages(reg *httpstub.Registry, failure httpstub.Responder) {
+	items := make([]map[string]string, 200)
+	for i := range items {
+		items[i] = map[string]string{"id": fmt.Sprintf("u%03d", i)}
+	}
+	reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {"0"}}), httpstub.JSONResponse(200, items))
+	reg.Register(httpstub.QueryMatcher("GET", "/api/v4/users", url.Values{"page": {"1"}}), failure)
+	reg.Register(httpstub.MatcherFunc("later pages", func(req *http.Request) bool {
 		p, _ := strconv.Atoi(req.URL.Query().Get("page"))
 		return p > 1
 	}), httpstub.JSONResponse(200, items), httpstub.AnyTimes())
-	err := e.Exec(NewCmdAPI(e.F, nil), "/users", "--paginate")
-	wantExit(t, err, cmdutil.ExitAuth)
-	var got []any
-	if jerr := json.Unmarshal(e.Out.Bytes(), &got); jerr != nil {
-		t.Fatalf("stdout is not valid JSON after a failed page: %v", jerr)
+}
+
+// TestStreamAPIPaginatePageFails checks that a page failing after others were printed leaves
+// stdout an unterminated array that no JSON parser takes for the whole list, and that --jq
+// then prints nothing at all.
+func TestStreamAPIPaginatePageFails(t *testing.T) {
+	failures := []struct {
+		name     string
+		failure  httpstub.Responder
+		wantCode int
+		wantErr  string
+	}{
+		{name: "403", failure: httpstub.AppErrorResponse(403, "api.context.permissions.app_error", "You do not have the appropriate permissions."),
+			wantCode: cmdutil.ExitAuth, wantErr: "You do not have the appropriate permissions."},
+		{name: "connection reset", failure: httpstub.ErrorResponder(syscall.ECONNRESET),
+			wantCode: cmdutil.ExitError, wantErr: "connection reset by peer"},
 	}
-	if len(got) != 200 {
-		t.Errorf("%d items before the failure, want 200", len(got))
+	for _, f := range failures {
+		for _, tty := range []bool{false, true} {
+			for _, jq := range []string{"", "length"} {
+				t.Run(fmt.Sprintf("%s/tty=%v/jq=%q", f.name, tty, jq), func(t *testing.T) {
+					e := newTestEnv(t, tty)
+					e.F.Globals.JQ = jq
+					stubFailingPages(e.Reg, f.failure)
+					err := e.Exec(NewCmdAPI(e.F, nil), "/users", "--paginate")
+					wantExit(t, err, f.wantCode)
+					if !strings.Contains(cmdutil.ErrorMessage(err), f.wantErr) {
+						t.Errorf("error %q does not mention %q", cmdutil.ErrorMessage(err), f.wantErr)
+					}
+					out := e.Out.String()
+					if jq != "" {
+						if out != "" {
+							t.Errorf("--jq over a failed list printed %q, want nothing", out)
+						}
+						return
+					}
+					if json.Valid(e.Out.Bytes()) {
+						var got []any
+						_ = json.Unmarshal(e.Out.Bytes(), &got)
+						t.Fatalf("stdout parses as a complete JSON array of %d items after page 1 failed", len(got))
+					}
+					// The 200 items of page 0 are whole, then the input ends inside the array.
+					dec := json.NewDecoder(strings.NewReader(out))
+					if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+						t.Fatalf("stdout does not start a JSON array: %v %v\n%.200s", tok, err, out)
+					}
+					n := 0
+					for dec.More() {
+						var item map[string]string
+						if err := dec.Decode(&item); err != nil {
+							t.Fatalf("item %d: %v", n, err)
+						}
+						if item["id"] != fmt.Sprintf("u%03d", n) {
+							t.Fatalf("item %d is %v", n, item)
+						}
+						n++
+					}
+					if n != 200 {
+						t.Errorf("%d items before the failure, want 200", n)
+					}
+					if _, err := dec.Token(); err == nil {
+						t.Error("the array is terminated")
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestStreamAPIPaginateFirstPageFails checks that nothing at all is printed (not []) when the
+// first page fails: an empty array would claim an empty list.
+func TestStreamAPIPaginateFirstPageFails(t *testing.T) {
+	for _, jq := range []string{"", "length"} {
+		t.Run(fmt.Sprintf("jq=%q", jq), func(t *testing.T) {
+			e := newTestEnv(t, false)
+			e.F.Globals.JQ = jq
+			e.Reg.Register(httpstub.MatcherFunc("any page", func(req *http.Request) bool { return req.URL.Path == "/api/v4/users" }),
+				httpstub.AppErrorResponse(500, "app.user.get.app_error", "boom"), httpstub.AnyTimes())
+			wantExit(t, e.Exec(NewCmdAPI(e.F, nil), "/users", "--paginate"), cmdutil.ExitError)
+			if e.Out.Len() != 0 {
+				t.Errorf("stdout %q, want nothing", e.Out.String())
+			}
+		})
+	}
+}
+
+// TestStreamAPIPaginateBytes pins the array layout of --paginate: items as the server sent
+// them, one per line, on a terminal too.
+func TestStreamAPIPaginateBytes(t *testing.T) {
+	for _, tty := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tty=%v", tty), func(t *testing.T) {
+			e := newTestEnv(t, tty)
+			stubPages(t, e.Reg, 2)
+			if err := e.Exec(NewCmdAPI(e.F, nil), "/users", "--paginate"); err != nil {
+				t.Fatal(err)
+			}
+			if want := "[\n{\"id\":\"u000\"},\n{\"id\":\"u001\"}\n]\n"; e.Out.String() != want {
+				t.Errorf("stdout %q, want %q", e.Out.String(), want)
+			}
+		})
 	}
 }
 
@@ -469,7 +565,7 @@ func TestAPIPaginateNotAList(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "is not a JSON array") {
 		t.Fatalf("want a not-a-list error, got %v", err)
 	}
-	if e.Out.String() != "[]\n" {
-		t.Errorf("stdout %q", e.Out.String())
+	if e.Out.Len() != 0 {
+		t.Errorf("stdout %q, want nothing: [] would claim an empty list", e.Out.String())
 	}
 }

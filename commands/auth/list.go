@@ -50,7 +50,7 @@ func listRun(_ context.Context, opts *ListOptions) error {
 	for _, name := range file.Names() {
 		prof, _ := file.Get(name)
 		if err := list.Add(profileView(prof, name == file.Current)); err != nil {
-			return err
+			return list.Fail(err)
 		}
 	}
 	if err := list.Close(); err != nil {

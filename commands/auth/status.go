@@ -131,7 +131,7 @@ func statusRun(ctx context.Context, opts *StatusOptions) error {
 	var inUseBad *StatusView
 	for i := range results {
 		if err := list.Add(results[i]); err != nil {
-			return err
+			return list.Fail(err)
 		}
 		if results[i].InUse && !results[i].Valid {
 			inUseBad = &results[i]

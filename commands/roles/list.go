@@ -74,7 +74,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	list := printer.NewList(p, roleColumns...)
 	for _, r := range sorted {
 		if err := list.Add(r); err != nil {
-			return err
+			return list.Fail(err)
 		}
 	}
 	return list.Close()

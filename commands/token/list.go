@@ -107,15 +107,14 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		return tokens, err
 	}) {
 		if err != nil {
-			_ = list.Close()
-			return withTokenHint(err)
+			return list.Fail(withTokenHint(err))
 		}
 		if t == nil || (opts.Active && !t.IsActive) || (opts.Inactive && t.IsActive) {
 			continue
 		}
 		t.Token = "" // never shown, even if a server sent it
 		if err := list.Add(t); err != nil {
-			return err
+			return list.Fail(err)
 		}
 	}
 	return list.Close()

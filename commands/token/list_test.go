@@ -2,6 +2,8 @@ package token
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 
+	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 )
@@ -132,6 +135,50 @@ func TestListRun(t *testing.T) {
 			}
 			if tt.wantPages != nil && fmt.Sprint(pages) != fmt.Sprint(tt.wantPages) {
 				t.Errorf("pages fetched %v, want %v", pages, tt.wantPages)
+			}
+		})
+	}
+}
+
+// TestStreamTokenListPageFails checks that token list --all, when a page fails after another
+// was printed, leaves JSON an unterminated array and --jq output empty.
+func TestStreamTokenListPageFails(t *testing.T) {
+	alice := &model.User{Id: model.NewId(), Username: "alice"}
+	page := func(n int) []*model.UserAccessToken {
+		out := make([]*model.UserAccessToken, 200)
+		for i := range out {
+			out[i] = &model.UserAccessToken{Id: fmt.Sprintf("tok%d-%03d", n, i), UserId: alice.Id, IsActive: true}
+		}
+		return out
+	}
+	pageErr := &client.Error{Status: 500, Message: "Internal Server Error"}
+	for _, jq := range []string{"", "length"} {
+		t.Run(fmt.Sprintf("jq=%q", jq), func(t *testing.T) {
+			env := cmdtest.New(t, cmdtest.JSON(true))
+			env.F.Globals.JQ = jq
+			cmdtest.ServeUsers(env.Fake, alice)
+			env.Fake.GetUserAccessTokensForUserFunc = func(_ context.Context, _ string, p, _ int) ([]*model.UserAccessToken, *model.Response, error) {
+				if p == 1 {
+					return nil, nil, pageErr
+				}
+				return page(p), nil, nil
+			}
+			err := env.Exec(NewCmdList(env.F, nil), "alice", "--all")
+			if !errors.Is(err, pageErr) {
+				t.Fatalf("error = %v, want the page's", err)
+			}
+			out := env.Out.String()
+			if jq != "" {
+				if out != "" {
+					t.Errorf("stdout = %q, want nothing", out)
+				}
+				return
+			}
+			if json.Valid([]byte(out)) {
+				t.Fatalf("stdout parses as a complete JSON document after page 1 failed")
+			}
+			if !strings.HasPrefix(out, "[\n") || !strings.Contains(out, `"tok0-199"`) || strings.Contains(out, "tok2-") || strings.Contains(out, "]\n") {
+				t.Errorf("stdout is not page 0 in an unterminated array:\n%.300s", out)
 			}
 		})
 	}

@@ -117,14 +117,14 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	if !opts.All {
 		users, err := fetch(ctx, opts.Page, perPage)
 		if err != nil {
-			return err
+			return list.Fail(err)
 		}
 		for _, u := range users {
 			if u == nil {
 				continue
 			}
 			if err := list.Add(u); err != nil {
-				return err
+				return list.Fail(err)
 			}
 		}
 		return list.Close()
@@ -132,15 +132,14 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 
 	for u, err := range client.Pages(ctx, client.PageOptions{PerPage: perPage}, fetch) {
 		if err != nil {
-			// Close what was printed so far (JSON stays a valid document), then fail.
-			_ = list.Close()
-			return err
+			// A part of the list must not pass for the whole: Fail leaves a JSON array open.
+			return list.Fail(err)
 		}
 		if u == nil {
 			continue
 		}
 		if err := list.Add(u); err != nil {
-			return err
+			return list.Fail(err)
 		}
 	}
 	return list.Close()

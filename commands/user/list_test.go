@@ -229,3 +229,103 @@ func (b *listTestBuffer) lines() int {
 	defer b.mu.Unlock()
 	return bytes.Count(b.buf.Bytes(), []byte("\n"))
 }
+
+// TestStreamUserListAllPageFails checks what a list that fails half-way leaves on stdout: JSON
+// an unterminated array that no parser takes for the whole list, --jq nothing, and the
+// line-oriented formats the lines read; the error is returned for main to report.
+func TestStreamUserListAllPageFails(t *testing.T) {
+	first := listTestUsers(200)
+	pageErr := &client.Error{Status: 503, Message: "Service Unavailable"}
+	tests := []struct {
+		name      string
+		tty       bool
+		format    string
+		jq        string
+		failFirst bool // page 0 fails instead of page 1
+		check     func(t *testing.T, out string)
+	}{
+		{name: "json", format: "json", check: func(t *testing.T, out string) { assertUnterminatedUsers(t, out, first) }},
+		{name: "json on a terminal", tty: true, format: "json", check: func(t *testing.T, out string) { assertUnterminatedUsers(t, out, first) }},
+		{name: "--jq prints nothing", jq: "length", check: func(t *testing.T, out string) {
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+		}},
+		{name: "jsonl keeps the lines read", format: "jsonl", check: func(t *testing.T, out string) {
+			if n := strings.Count(out, "\n"); n != 200 {
+				t.Errorf("%d lines, want 200", n)
+			}
+		}},
+		{name: "plain keeps the lines read", check: func(t *testing.T, out string) {
+			if n := strings.Count(out, "\n"); n != 200 || !strings.HasPrefix(out, first[0].Id+"\t") {
+				t.Errorf("%d lines, want the 200 users read", n)
+			}
+		}},
+		{name: "table shows the users read", tty: true, check: func(t *testing.T, out string) {
+			if !strings.Contains(out, "USERNAME") || !strings.Contains(out, "user199") {
+				t.Errorf("the rows read are not shown:\n%.300s", out)
+			}
+		}},
+		{name: "json, first page fails: nothing, not []", format: "json", failFirst: true, check: func(t *testing.T, out string) {
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+		}},
+		{name: "--jq, first page fails", jq: "length", failFirst: true, check: func(t *testing.T, out string) {
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := cmdtest.New(t, cmdtest.TTY(tt.tty), cmdtest.Format(tt.format))
+			e.F.Globals.JQ = tt.jq
+			e.Fake.GetUsersWithCustomQueryParametersFunc = func(ctx context.Context, page, perPage int, q, etag string) ([]*model.User, *model.Response, error) {
+				switch {
+				case page == 0 && !tt.failFirst:
+					return first, &model.Response{StatusCode: 200}, nil
+				case page <= 1:
+					return nil, &model.Response{StatusCode: 503}, pageErr
+				default: // pages fetched ahead of the failure, never printed
+					return listTestUsers(200), &model.Response{StatusCode: 200}, nil
+				}
+			}
+			err := e.Exec(NewCmdList(e.F, nil), "--all")
+			if err != pageErr {
+				t.Fatalf("error = %v, want the page's %v", err, pageErr)
+			}
+			tt.check(t, e.Out.String())
+			if e.ErrOut.Len() != 0 {
+				t.Errorf("stderr = %q: main reports the error once", e.ErrOut)
+			}
+		})
+	}
+}
+
+// assertUnterminatedUsers fails unless out is a JSON array of exactly want, whole, that ends
+// without its closing bracket.
+func assertUnterminatedUsers(t *testing.T, out string, want []*model.User) {
+	t.Helper()
+	if json.Valid([]byte(out)) {
+		var got []json.RawMessage
+		_ = json.Unmarshal([]byte(out), &got)
+		t.Fatalf("stdout parses as a complete JSON array of %d users after a page failed", len(got))
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		t.Fatalf("stdout does not start a JSON array: %v %v", tok, err)
+	}
+	for i, u := range want {
+		var got model.User
+		if !dec.More() {
+			t.Fatalf("user %d missing", i)
+		}
+		if err := dec.Decode(&got); err != nil || got.Id != u.Id {
+			t.Fatalf("user %d: %v, id %q, want %q", i, err, got.Id, u.Id)
+		}
+	}
+	if tok, err := dec.Token(); err == nil {
+		t.Fatalf("after the users read stdout goes on with %v", tok)
+	}
+}

@@ -83,10 +83,7 @@ func preferenceReadRun(ctx context.Context, opts *PreferenceOptions) error {
 			}
 			return nil
 		})
-	if cerr := list.Close(); cerr != nil && err == nil {
-		err = cerr
-	}
-	return err
+	return endEachList(list, err)
 }
 
 func fetchPreferences(ctx context.Context, c client.Client, opts *PreferenceOptions, userID string) (model.Preferences, error) {

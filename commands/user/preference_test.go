@@ -313,3 +313,62 @@ func TestPreferenceRun(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamPreferenceListEnds checks how the list of several users' preferences ends: an
+// argument that fails is reported and leaves the JSON array whole (exit 3); a run cancelled
+// half-way leaves it unterminated, since the users not reached are missing from it.
+func TestStreamPreferenceListEnds(t *testing.T) {
+	alice, bob, carol := editTestUser("alice"), editTestUser("bob"), editTestUser("carol")
+	tests := []struct {
+		name     string
+		bob      func(cancel context.CancelFunc) error // bob's failure
+		wantCode int
+		whole    bool
+	}{
+		{name: "one user fails", bob: func(context.CancelFunc) error {
+			return &client.Error{Status: http.StatusForbidden, Message: "no permission"}
+		}, wantCode: cmdutil.ExitPartial, whole: true},
+		{name: "cancelled", bob: func(cancel context.CancelFunc) error {
+			cancel()
+			return context.Canceled
+		}, wantCode: cmdutil.ExitInterrupted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := cmdtest.New(t, cmdtest.JSON(true))
+			cmdtest.ServeUsers(env.Fake, alice, bob, carol)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			env.Fake.GetPreferencesFunc = func(_ context.Context, id string) (model.Preferences, *model.Response, error) {
+				if id == bob.Id {
+					return nil, nil, tt.bob(cancel)
+				}
+				return model.Preferences{{UserId: id, Category: "display_settings", Name: "use_military_time", Value: "true"}}, nil, nil
+			}
+			cmd := NewCmdPreference(env.F, nil)
+			cmd.SetArgs([]string{"list", "alice", "bob", "carol", "--parallel", "1"})
+			cmd.SilenceUsage, cmd.SilenceErrors = true, true
+			err := cmd.ExecuteContext(ctx)
+			if code := cmdutil.ExitCode(err); code != tt.wantCode {
+				t.Fatalf("exit code = %d (%v), want %d", code, err, tt.wantCode)
+			}
+			out := env.Out.Bytes()
+			if !tt.whole {
+				if json.Valid(out) {
+					t.Fatalf("stdout parses as the whole list after the run was cancelled:\n%s", out)
+				}
+				if !strings.HasPrefix(string(out), "[\n") || !strings.Contains(string(out), alice.Id) || strings.Contains(string(out), carol.Id) {
+					t.Errorf("stdout is not alice's preferences in an unterminated array:\n%s", out)
+				}
+				return
+			}
+			var got []model.Preference
+			if err := json.Unmarshal(out, &got); err != nil || len(got) != 2 {
+				t.Fatalf("stdout is not the array of alice's and carol's preferences (%v):\n%s", err, out)
+			}
+			if !strings.Contains(env.ErrOut.String(), "bob: ") {
+				t.Errorf("bob's failure is not on stderr: %q", env.ErrOut)
+			}
+		})
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -33,6 +34,9 @@ type Proxy struct {
 	inFlight  atomic.Int64
 	maxFlight atomic.Int64
 	closeOnce sync.Once
+
+	mu       sync.Mutex
+	answered []string // request URIs, in the order their answers were handed on
 }
 
 // Start starts a proxy to target (a base URL such as http://127.0.0.1:8065) that adds delay
@@ -96,7 +100,8 @@ func New(target string, delay time.Duration) (*Proxy, error) {
 	return p, nil
 }
 
-// count tracks how many requests were proxied and how many were in flight at once.
+// count tracks how many requests were proxied, how many were answered and how many were in
+// flight at once.
 func (p *Proxy) count(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.requests.Add(1)
@@ -109,22 +114,40 @@ func (p *Proxy) count(next http.Handler) http.Handler {
 			}
 		}
 		next.ServeHTTP(w, r)
+		p.mu.Lock()
+		p.answered = append(p.answered, r.URL.RequestURI())
+		p.mu.Unlock()
 	})
 }
 
 // Requests is how many requests the proxy has received.
 func (p *Proxy) Requests() int64 { return p.requests.Load() }
 
+// Answered lists the requests the proxy has finished answering (error answers included), by
+// path and query, in the order their answers were handed to the connection. A test can wait
+// on it to stop the proxy once a client has been served a given page.
+func (p *Proxy) Answered() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Clone(p.answered)
+}
+
 // MaxInFlight is the largest number of requests the proxy has handled at the same time.
 func (p *Proxy) MaxInFlight() int64 { return p.maxFlight.Load() }
 
-// ResetCounters sets Requests and MaxInFlight back to zero (between benchmark runs).
+// ResetCounters sets Requests and MaxInFlight back to zero and empties Answered (between
+// benchmark runs).
 func (p *Proxy) ResetCounters() {
+	p.mu.Lock()
+	p.answered = nil
+	p.mu.Unlock()
 	p.requests.Store(0)
 	p.maxFlight.Store(p.inFlight.Load())
 }
 
-// Close stops the proxy and closes its connections. It is safe to call more than once.
+// Close stops the proxy and closes its connections, those with a request in flight included:
+// to its clients this is the link to the server being cut, whether a response was still
+// delayed or half written. It is safe to call more than once.
 func (p *Proxy) Close() {
 	p.closeOnce.Do(func() {
 		_ = p.server.Close()

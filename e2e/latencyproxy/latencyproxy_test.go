@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -203,4 +205,125 @@ func TestRejectsBadArguments(t *testing.T) {
 			t.Errorf("Start(%q, %s) succeeded", tc.target, tc.delay)
 		}
 	}
+}
+
+func TestAnsweredListsAnsweredRequests(t *testing.T) {
+	const delay = 150 * time.Millisecond
+	backend, _ := echoServer(t)
+	p, err := New(backend.URL, delay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	get := func(path string) error {
+		resp, err := http.Get(p.URL + path)
+		if err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- get("/api/v4/users?page=0&per_page=10") }()
+	deadline := time.Now().Add(time.Second)
+	for p.Requests() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	if got := p.Answered(); p.Requests() != 1 || len(got) != 0 {
+		t.Errorf("while delayed: Requests() = %d, Answered() = %q, want 1 and none", p.Requests(), got)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := get("/ping"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := p.Answered(), []string{"/api/v4/users?page=0&per_page=10", "/ping"}; !slices.Equal(got, want) {
+		t.Errorf("Answered() = %q, want %q", got, want)
+	}
+	p.ResetCounters()
+	if got := p.Answered(); len(got) != 0 {
+		t.Errorf("after ResetCounters: Answered() = %q", got)
+	}
+}
+
+// TestCloseCutsRequestsInFlight checks that Close cuts the link for clients waiting on an
+// answer, whether the proxy still holds the response back or is passing its body on: they see
+// a broken connection, never a complete answer.
+func TestCloseCutsRequestsInFlight(t *testing.T) {
+	t.Run("response delayed", func(t *testing.T) {
+		backend, _ := echoServer(t)
+		p, err := New(backend.URL, 5*time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Close)
+		start := time.Now()
+		done := make(chan error, 1)
+		go func() {
+			resp, err := http.Get(p.URL + "/slow")
+			if err == nil {
+				resp.Body.Close()
+				done <- errors.New("the client got an answer after Close: " + resp.Status)
+				return
+			}
+			done <- nil
+		}()
+		for p.Requests() == 0 && time.Since(start) < time.Second {
+			time.Sleep(time.Millisecond)
+		}
+		p.Close()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("the client still waits after Close")
+		}
+	})
+
+	t.Run("body half sent", func(t *testing.T) {
+		const half = 64 << 10
+		sent := make(chan struct{})
+		release := make(chan struct{})
+		backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Length", strconv.Itoa(2*half))
+			_, _ = w.Write(make([]byte, half))
+			w.(http.Flusher).Flush()
+			close(sent)
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		}))
+		t.Cleanup(backend.Close)
+		t.Cleanup(func() { close(release) })
+		p, err := New(backend.URL, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(p.Close)
+		done := make(chan error, 1)
+		go func() {
+			resp, err := http.Get(p.URL + "/list")
+			if err != nil {
+				done <- err
+				return
+			}
+			defer resp.Body.Close()
+			_, err = io.ReadAll(resp.Body)
+			done <- err
+		}()
+		<-sent
+		p.Close()
+		select {
+		case err := <-done:
+			if err == nil {
+				t.Fatal("the client read a complete answer after Close")
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("the client still waits after Close")
+		}
+	})
 }

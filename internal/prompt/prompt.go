@@ -5,10 +5,15 @@ package prompt
 import (
 	"errors"
 	"io"
+	"os"
 	"strings"
 
 	"charm.land/huh/v2"
+	"golang.org/x/term"
 )
+
+// fallbackWidth is the form width when the output is not a terminal.
+const fallbackWidth = 80
 
 // ErrInterrupted is returned when the user aborts a prompt with Ctrl-C.
 var ErrInterrupted = errors.New("prompt interrupted")
@@ -29,11 +34,33 @@ type Huh struct {
 
 func (h *Huh) run(field huh.Field) error {
 	form := huh.NewForm(huh.NewGroup(field)).WithShowHelp(false)
-	if h.In != nil {
-		form = form.WithInput(h.In)
+	in, out := h.In, h.Out
+	if in == nil || out == nil {
+		// The prompt talks to the terminal itself, as git does for credentials: it is seen even
+		// when stderr is redirected. Each prompt opens it anew and closes it when done, so a
+		// reader the previous prompt left behind cannot take the first keys typed at this one.
+		if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+			defer tty.Close()
+			if in == nil {
+				in = tty
+			}
+			if out == nil {
+				out = tty
+			}
+		}
 	}
-	if h.Out != nil {
-		form = form.WithOutput(h.Out)
+	if in != nil {
+		form = form.WithInput(in)
+	}
+	if out != nil {
+		form = form.WithOutput(out)
+	} else {
+		out = os.Stderr // huh's default
+	}
+	// Drawn where there is no terminal size, huh sizes fields to a negative width and an empty
+	// input with a placeholder panics.
+	if f, ok := out.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
+		form = form.WithWidth(fallbackWidth)
 	}
 	err := form.Run()
 	if errors.Is(err, huh.ErrUserAborted) {

@@ -1,17 +1,39 @@
 #!/usr/bin/env bash
-# demo.sh STATE_DIR BIN — start the local sandbox (PostgreSQL + Mattermost on loopback), log a
-# "sandbox" profile in, and take a short tour of matterctl. Used by `make demo`.
+# demo.sh STATE_DIR BIN — start the local sandbox (PostgreSQL + Mattermost on loopback) unless
+# it is already running in STATE_DIR, log a "sandbox" profile in, and take a short tour of
+# matterctl. Used by `make demo`.
+#
+# The profile is stored in STATE_DIR/matterctl.json (through MATTERCTL_CONFIG): the user's own
+# matterctl config is neither read nor written, and credentials set in the environment
+# (MATTERCTL_URL, MATTERCTL_TOKEN, MATTERCTL_SERVER) are ignored. The passwords stay in
+# STATE_DIR/env; only that file's path is printed.
 set -euo pipefail
 
 STATE_DIR=${1:?usage: demo.sh STATE_DIR BIN}
 BIN=${2:?usage: demo.sh STATE_DIR BIN}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-mkdir -p "$STATE_DIR"
-chmod 755 "$STATE_DIR"
-bash "$HERE/sandbox.sh" start "$STATE_DIR"
+if [[ ! -d $STATE_DIR ]]; then
+	mkdir -p "$STATE_DIR"
+	chmod 755 "$STATE_DIR" # PostgreSQL may run as another user and must enter it
+fi
+STATE_DIR=$(cd "$STATE_DIR" && pwd -P)
+if [[ ! -f $STATE_DIR/env ]] || ! bash "$HERE/sandbox.sh" status "$STATE_DIR" >/dev/null 2>&1; then
+	# stdout is the env file's path; progress goes to stderr.
+	bash "$HERE/sandbox.sh" start "$STATE_DIR" >/dev/null
+fi
 # shellcheck disable=SC1091
 . "$STATE_DIR/env"
+
+# Credentials in the environment would take precedence over the profile; note them for the
+# closing text, and keep them away from the tour.
+shadowing=()
+for v in MATTERCTL_URL MATTERCTL_TOKEN MATTERCTL_SERVER; do
+	if [[ -n ${!v:-} ]]; then shadowing+=("$v"); fi
+done
+unset MATTERCTL_URL MATTERCTL_TOKEN MATTERCTL_SERVER
+CONFIG=$STATE_DIR/matterctl.json
+export MATTERCTL_CONFIG=$CONFIG
 
 step() {
 	local shown
@@ -39,17 +61,26 @@ if "$BIN" user --help 2>/dev/null | grep -q '^  create'; then
 fi
 step api /users --paginate --jq 'length'
 
+q() { printf '%q' "$1"; }
+
 cat <<EOT
 
 The sandbox is running:
-  server   $MM_URL  (admin: $MM_ADMIN_USER / see $STATE_DIR/env)
-  profile  "sandbox" in your matterctl config, now the current profile
+  server       $MM_URL  (admin: $MM_ADMIN_USER; passwords in $(q "$STATE_DIR/env"))
+  credentials  profile "sandbox" in $(q "$CONFIG"), apart from your own matterctl config
 
 Keep using it:
-  export PATH="$(dirname "$BIN"):\$PATH"
+  export PATH=$(q "$(dirname "$BIN")"):\$PATH
+  export MATTERCTL_CONFIG=$(q "$CONFIG")
+EOT
+if ((${#shadowing[@]} > 0)); then
+	printf '  unset %s     # set in your shell: would override the profile\n' "${shadowing[*]}"
+fi
+cat <<EOT
   matterctl user list
   matterctl --server sandbox api /users/me
-  MATTERCTL_LOCAL_SOCKET=$MM_SOCKET matterctl --local user list
+  MATTERCTL_LOCAL_SOCKET=$(q "$MM_SOCKET") matterctl --local user list
+  unset MATTERCTL_CONFIG     # back to your own profiles
 
 Stop it with:  make demo-stop
 EOT

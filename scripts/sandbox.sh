@@ -10,8 +10,8 @@
 #   scripts/sandbox.sh env     STATE_DIR     print the shell-sourceable env file
 #   scripts/sandbox.sh destroy STATE_DIR     stop and delete all sandbox state
 #
-# After `start`, STATE_DIR/env (shell) and STATE_DIR/env.json hold MM_URL,
-# MM_ADMIN_USER, MM_ADMIN_PASSWORD, MM_SOCKET, MM_PID, PG_PORT, PG_DATA, ...
+# After `start` (which prints the path of STATE_DIR/env, never its secrets), STATE_DIR/env
+# and STATE_DIR/env.json (mode 0600) hold MM_URL, MM_ADMIN_PASSWORD, PG_PASSWORD, MM_PID, ...
 #
 # Tunables (environment):
 #   MATTERCTL_E2E_CACHE             binary cache root (default ${XDG_CACHE_HOME:-$HOME/.cache}/matterctl-e2e)
@@ -693,7 +693,7 @@ cmd_start() {
 		if pg_running; then
 			write_env
 			log "already running: $MM_URL (pid $MM_PID)"
-			cat "$STATE_DIR/env"
+			printf '%s\n' "$STATE_DIR/env"
 			return 0
 		fi
 		log "Mattermost is running but PostgreSQL is not; restarting both"
@@ -755,7 +755,8 @@ cmd_start() {
 	write_env
 	trap - EXIT
 	log "ready: $MM_URL  admin: $ADMIN_USER  socket: $MM_SOCKET  env: $STATE_DIR/env"
-	cat "$STATE_DIR/env"
+	# Only the path: the file holds the passwords, and this output may end up in a CI log.
+	printf '%s\n' "$STATE_DIR/env"
 }
 
 cmd_stop() {

@@ -28,5 +28,6 @@ The credentials file is $XDG_CONFIG_HOME/matterctl/config.json (mode 0600). See
 		NewCmdStatus(f, nil),
 		NewCmdToken(f, nil),
 	)
+	cmdutil.RejectEmptyArgs(cmd)
 	return cmd
 }

@@ -15,5 +15,6 @@ func NewCmdRoles(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.AddCommand(NewCmdSystemAdmin(f, nil), NewCmdMember(f, nil), NewCmdList(f, nil))
 	cmdutil.AddUserCompletion(f, cmd)
+	cmdutil.RejectEmptyArgs(cmd)
 	return cmd
 }

@@ -78,7 +78,10 @@ profiles, environment credentials for scripts, stable exit codes, and JSON outpu
 		c.GroupID = "core"
 		cmd.AddCommand(c)
 	}
+	cmd.AddCommand(newCmdCompletion(f.IOStreams.Out))
 	cmd.AddCommand(helpTopics()...)
+	// The groups already cover their own verbs; this also covers api, version and completion.
+	cmdutil.RejectEmptyArgs(cmd)
 	wrapArgValidators(cmd)
 	return cmd
 }

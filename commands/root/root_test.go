@@ -150,6 +150,15 @@ func TestUsageErrorsThroughTheRoot(t *testing.T) {
 		{"nosuchcommand"},
 		{"version", "--format", "yaml"},
 		{"version", "--timeout", "0s"},
+		{"completion"},
+		{"completion", "nosuchshell"},
+		{"completion", "bash", "zsh"},
+		{"completion", ""},
+		{"user", "show", ""},
+		{"user", "show", "alice", " "},
+		{"token", "generate", "alice", ""},
+		{"auth", "set", ""},
+		{"api", ""},
 	} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			e := newTestEnv(t)
@@ -189,5 +198,57 @@ func TestGlobalFlagsReachCommands(t *testing.T) {
 	}
 	if e.out.String() != "[]\n" {
 		t.Errorf("--config was not used: %q", e.out.String())
+	}
+}
+
+func TestCompletion(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string // in the script
+	}{
+		{[]string{"completion", "bash"}, "__start_matterctl"},
+		{[]string{"completion", "bash", "--no-descriptions"}, "__start_matterctl"},
+		{[]string{"completion", "zsh"}, "#compdef matterctl"},
+		{[]string{"completion", "fish"}, "complete -c matterctl"},
+		{[]string{"completion", "powershell"}, "Register-ArgumentCompleter"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			e := newTestEnv(t)
+			if err := e.run(tt.args...); err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(e.out.String(), tt.want) {
+				t.Errorf("stdout does not hold %q:\n%.300s", tt.want, e.out.String())
+			}
+			if e.errOut.Len() != 0 {
+				t.Errorf("stderr: %q", e.errOut.String())
+			}
+		})
+	}
+}
+
+func TestCompletionUsageErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"completion"}, "matterctl completion expects one shell (bash, zsh, fish or powershell), got 0 argument(s)"},
+		{[]string{"completion", "bash", "zsh"}, "matterctl completion expects one shell (bash, zsh, fish or powershell), got 2 argument(s)"},
+		{[]string{"completion", "nosuchshell"}, `unsupported shell "nosuchshell": use bash, zsh, fish or powershell`},
+		{[]string{"completion", "Bash"}, `unsupported shell "Bash": use bash, zsh, fish or powershell`},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			e := newTestEnv(t)
+			err := e.run(tt.args...)
+			if err == nil || err.Error() != tt.wantErr {
+				t.Fatalf("error = %v, want %q", err, tt.wantErr)
+			}
+			if code := cmdutil.ExitCode(err); code != cmdutil.ExitUsage {
+				t.Errorf("exit code %d, want 2", code)
+			}
+			if e.out.Len() != 0 {
+				t.Errorf("stdout: %.200q", e.out.String())
+			}
+		})
 	}
 }

@@ -15,5 +15,6 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 	}
 	cmd.AddCommand(NewCmdGenerate(f, nil), NewCmdList(f, nil), NewCmdRevoke(f, nil))
 	cmdutil.AddUserCompletion(f, cmd)
+	cmdutil.RejectEmptyArgs(cmd)
 	return cmd
 }

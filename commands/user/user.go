@@ -40,5 +40,6 @@ is (permission denied, server error) rather than as "not found".`,
 		NewCmdShow(f, nil),
 	)
 	cmdutil.AddUserCompletion(f, cmd)
+	cmdutil.RejectEmptyArgs(cmd)
 	return cmd
 }

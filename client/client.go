@@ -66,10 +66,18 @@ type Client interface {
 	// Roles
 	GetAllRoles(ctx context.Context) ([]*model.Role, *model.Response, error)
 
+	// Bots
+	GetBotIncludeDeleted(ctx context.Context, botUserID, etag string) (*model.Bot, *model.Response, error)
+
 	// Teams
+	GetAllTeams(ctx context.Context, etag string, page, perPage int) ([]*model.Team, *model.Response, error)
 	GetTeam(ctx context.Context, teamID, etag string) (*model.Team, *model.Response, error)
 	GetTeamByName(ctx context.Context, name, etag string) (*model.Team, *model.Response, error)
 	InviteUsersToTeam(ctx context.Context, teamID string, userEmails []string) (*model.Response, error)
+
+	// Channels
+	GetChannel(ctx context.Context, channelID string) (*model.Channel, *model.Response, error)
+	GetChannelByNameIncludeDeleted(ctx context.Context, channelName, teamID, etag string) (*model.Channel, *model.Response, error)
 }
 
 // Compile-time proof that the real client satisfies the interface.

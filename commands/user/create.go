@@ -1,18 +1,11 @@
 package user
 
 import (
-	"bufio"
-	"bytes"
 	"context"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/mail"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -23,6 +16,7 @@ import (
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
 	"github.com/matterctl/matterctl/internal/prompt"
+	"github.com/matterctl/matterctl/internal/records"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -482,309 +476,61 @@ func createBulk(ctx context.Context, opts *CreateOptions, p *printer.Printer) er
 	return err
 }
 
+// createFields are the columns and keys of a users file: the flag names.
+var createFields = records.Schema{
+	{Name: "username", Required: true},
+	{Name: "email", Required: true},
+	{Name: "password", Required: true, KeepSpace: true},
+	{Name: "nickname"},
+	{Name: "firstname", Aliases: []string{"first_name"}},
+	{Name: "lastname", Aliases: []string{"last_name"}},
+	{Name: "locale"},
+	{Name: "system_admin", Kind: records.Bool},
+	{Name: "guest", Kind: records.Bool},
+	{Name: "email_verified", Kind: records.Bool},
+	{Name: "disable_welcome_email", Kind: records.Bool},
+}
+
 // createReadFile reads and checks every row of a users file ("-" is stdin). Rows that cannot
 // be created carry their error; a file that cannot be read or parsed at all is an error.
 func createReadFile(path string, stdin io.Reader) ([]createRow, error) {
-	var r io.Reader = stdin
-	name := "standard input"
-	if path != "-" {
-		fh, err := os.Open(path)
+	var rows []createRow
+	for rec, err := range records.ReadFile(path, stdin, createFields) {
 		if err != nil {
 			return nil, err
 		}
-		defer fh.Close()
-		r = fh
-		name = path
-	}
-	br := bufio.NewReaderSize(r, 64<<10)
-	var rows []createRow
-	var err error
-	switch createFileFormat(path, br) {
-	case "json":
-		rows, err = createReadJSON(br, name)
-	default:
-		rows, err = createReadCSV(br, name)
-	}
-	if err != nil {
-		return nil, err
+		rows = append(rows, createNewRow(rec))
 	}
 	if len(rows) == 0 {
-		return nil, cmdutil.FlagErrorf("%s holds no users", name)
+		return nil, cmdutil.FlagErrorf("%s holds no users", records.Name(path))
 	}
 	createMarkDuplicates(rows)
 	return rows, nil
 }
 
-// createFileFormat is "csv" or "json", from the extension or else from the first byte.
-func createFileFormat(path string, br *bufio.Reader) string {
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		return "csv"
-	case ".jsonl", ".ndjson", ".json":
-		return "json"
+// createNewRow builds the row of a record, labelled by its place and username.
+func createNewRow(rec records.Record) createRow {
+	f := rec.Fields
+	s := &createSpec{
+		Username: f["username"], Email: f["email"], Password: f["password"], Nickname: f["nickname"],
+		FirstName: f["firstname"], LastName: f["lastname"], Locale: f["locale"],
+		SystemAdmin: rec.Bool("system_admin"), Guest: rec.Bool("guest"),
+		EmailVerified: rec.Bool("email_verified"), DisableWelcomeEmail: rec.Bool("disable_welcome_email"),
 	}
-	if c := createFirstByte(br); c == '{' || c == '[' {
-		return "json"
+	label := rec.Pos.String()
+	if s.Username != "" {
+		label += ": " + strings.ToLower(s.Username)
 	}
-	return "csv"
-}
-
-// createKeys maps normalised column names and JSON keys to the setter of a spec field.
-var createKeys = map[string]func(s *createSpec, v string) error{
-	"username":              func(s *createSpec, v string) error { s.Username = v; return nil },
-	"email":                 func(s *createSpec, v string) error { s.Email = v; return nil },
-	"password":              func(s *createSpec, v string) error { s.Password = v; return nil },
-	"nickname":              func(s *createSpec, v string) error { s.Nickname = v; return nil },
-	"firstname":             func(s *createSpec, v string) error { s.FirstName = v; return nil },
-	"lastname":              func(s *createSpec, v string) error { s.LastName = v; return nil },
-	"locale":                func(s *createSpec, v string) error { s.Locale = v; return nil },
-	"system_admin":          func(s *createSpec, v string) error { return createParseBool(&s.SystemAdmin, v) },
-	"guest":                 func(s *createSpec, v string) error { return createParseBool(&s.Guest, v) },
-	"email_verified":        func(s *createSpec, v string) error { return createParseBool(&s.EmailVerified, v) },
-	"disable_welcome_email": func(s *createSpec, v string) error { return createParseBool(&s.DisableWelcomeEmail, v) },
-}
-
-// createKeyAliases are accepted spellings of keys: the API's own field names.
-var createKeyAliases = map[string]string{"first_name": "firstname", "last_name": "lastname"}
-
-// createNormalizeKey turns "System-Admin" or "first_name" into a key of createKeys.
-func createNormalizeKey(k string) string {
-	k = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(k, "\ufeff")))
-	k = strings.ReplaceAll(k, "-", "_")
-	if a, ok := createKeyAliases[k]; ok {
-		return a
+	err := rec.Err
+	var rerr *records.Error
+	if errors.As(err, &rerr) {
+		// The label already says where.
+		err = rerr.Err
 	}
-	return k
-}
-
-func createKnownKeys() string {
-	keys := make([]string, 0, len(createKeys))
-	for k := range createKeys {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return strings.Join(keys, ", ")
-}
-
-func createParseBool(dst *bool, v string) error {
-	switch strings.ToLower(strings.TrimSpace(v)) {
-	case "true", "1", "yes", "y", "t":
-		*dst = true
-	case "false", "0", "no", "n", "f", "":
-		*dst = false
-	default:
-		// The value is not echoed: a misplaced column could hold a password.
-		return errors.New("not a boolean (use true/false, 1/0 or yes/no)")
-	}
-	return nil
-}
-
-// createSetField sets one field; every value but the password is trimmed.
-func createSetField(s *createSpec, key, value string) error {
-	set, ok := createKeys[key]
-	if !ok {
-		return fmt.Errorf("unknown field %q (known: %s)", key, createKnownKeys())
-	}
-	if key != "password" {
-		value = strings.TrimSpace(value)
-	}
-	if err := set(s, value); err != nil {
-		return fmt.Errorf("%s: %w", key, err)
-	}
-	return nil
-}
-
-// createNewRow builds the row for a parsed record at where ("line 3", "item 2").
-func createNewRow(where string, s *createSpec, err error) createRow {
 	if err == nil {
 		err = s.normalize(true)
 	}
-	label := where
-	if s.Username != "" {
-		label += ": " + strings.ToLower(strings.TrimSpace(s.Username))
-	}
 	return createRow{label: label, spec: s, err: err}
-}
-
-func createReadCSV(br *bufio.Reader, name string) ([]createRow, error) {
-	cr := csv.NewReader(br)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err == io.EOF {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	keys := make([]string, len(header))
-	seen := map[string]bool{}
-	for i, h := range header {
-		k := createNormalizeKey(h)
-		if _, ok := createKeys[k]; !ok {
-			return nil, fmt.Errorf("%s line 1: unknown column %q (known: %s)", name, h, createKnownKeys())
-		}
-		if seen[k] {
-			return nil, fmt.Errorf("%s line 1: column %q appears twice", name, k)
-		}
-		seen[k] = true
-		keys[i] = k
-	}
-	for _, k := range []string{"username", "email", "password"} {
-		if !seen[k] {
-			return nil, fmt.Errorf("%s line 1: the header has no %q column", name, k)
-		}
-	}
-	var rows []createRow
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		line, _ := cr.FieldPos(0)
-		where := fmt.Sprintf("line %d", line)
-		if createBlankRecord(rec) {
-			continue
-		}
-		s := &createSpec{}
-		var rowErr error
-		if len(rec) != len(keys) {
-			rowErr = fmt.Errorf("%d fields, but the header has %d", len(rec), len(keys))
-		}
-		// Set every field, also after an error, so that the row is labelled by its username.
-		for i := 0; i < len(rec) && i < len(keys); i++ {
-			if err := createSetField(s, keys[i], rec[i]); err != nil && rowErr == nil {
-				rowErr = err
-			}
-		}
-		rows = append(rows, createNewRow(where, s, rowErr))
-	}
-}
-
-func createBlankRecord(rec []string) bool {
-	for _, f := range rec {
-		if strings.TrimSpace(f) != "" {
-			return false
-		}
-	}
-	return true
-}
-
-// createReadJSON reads JSON lines (one object per line) or one JSON array of objects.
-func createReadJSON(br *bufio.Reader, name string) ([]createRow, error) {
-	if createFirstByte(br) == '[' {
-		return createReadJSONArray(br, name)
-	}
-	var rows []createRow
-	for line := 1; ; line++ {
-		b, err := br.ReadBytes('\n')
-		if len(bytes.TrimSpace(b)) > 0 {
-			rows = append(rows, createRowFromJSON(fmt.Sprintf("line %d", line), b))
-		}
-		if err == io.EOF {
-			return rows, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-	}
-}
-
-// createFirstByte peeks at the first byte that is not white space or a UTF-8 byte order mark.
-func createFirstByte(br *bufio.Reader) byte {
-	for n := 1; ; n++ {
-		b, err := br.Peek(n)
-		if len(b) < n || err != nil {
-			return 0
-		}
-		if bom := []byte("\xef\xbb\xbf"); n <= len(bom) && bytes.Equal(b, bom[:n]) {
-			continue
-		}
-		switch c := b[n-1]; c {
-		case ' ', '\t', '\r', '\n':
-			continue
-		default:
-			return c
-		}
-	}
-}
-
-func createReadJSONArray(br *bufio.Reader, name string) ([]createRow, error) {
-	dec := json.NewDecoder(br)
-	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	var rows []createRow
-	for item := 1; dec.More(); item++ {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, fmt.Errorf("%s item %d: %w", name, item, err)
-		}
-		rows = append(rows, createRowFromJSON(fmt.Sprintf("item %d", item), raw))
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return rows, nil
-}
-
-// createRowFromJSON parses one JSON object whose keys are the create flags.
-func createRowFromJSON(where string, b []byte) createRow {
-	s := &createSpec{}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(bytes.TrimPrefix(bytes.TrimSpace(b), []byte("\xef\xbb\xbf")), &obj); err != nil {
-		return createRow{label: where, spec: s, err: fmt.Errorf("invalid JSON: %w", err)}
-	}
-	if obj == nil {
-		return createRow{label: where, spec: s, err: errors.New("expected a JSON object")}
-	}
-	// Apply keys in a fixed order so the first error reported does not depend on map order.
-	keys := make([]string, 0, len(obj))
-	for k := range obj {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	// Set every field, also after an error, so that the row is labelled by its username.
-	var rowErr error
-	seen := map[string]string{}
-	for _, k := range keys {
-		nk := createNormalizeKey(k)
-		var err error
-		if prev, dup := seen[nk]; dup {
-			err = fmt.Errorf("keys %q and %q are the same field", prev, k)
-		} else {
-			seen[nk] = k
-			var v string
-			if v, err = createJSONValue(obj[k]); err != nil {
-				err = fmt.Errorf("%s: %w", k, err)
-			} else {
-				err = createSetField(s, nk, v)
-			}
-		}
-		if err != nil && rowErr == nil {
-			rowErr = err
-		}
-	}
-	return createNewRow(where, s, rowErr)
-}
-
-// createJSONValue turns a JSON string, boolean, number or null into the text a CSV cell holds.
-func createJSONValue(raw json.RawMessage) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return "", nil
-	}
-	switch raw[0] {
-	case '"':
-		var s string
-		err := json.Unmarshal(raw, &s)
-		return s, err
-	case '{', '[':
-		return "", errors.New("expected a string, boolean or number")
-	}
-	return string(raw), nil
 }
 
 // createMarkDuplicates fails every row that repeats the username or email of an earlier row.

@@ -500,12 +500,17 @@ func TestCreateBulkDetails(t *testing.T) {
 		name, file, content, wantErr string
 		wantCode                     int
 	}{
-		{name: "unknown column", file: "u.csv", content: "username,email,password,shoe_size\na,a@example.com,pw,42\n", wantErr: `line 1: unknown column "shoe_size"`, wantCode: 1},
+		{name: "unknown column", file: "u.csv", content: "username,email,password,shoe_size\na,a@example.com,pw,42\n", wantErr: `u.csv:1: unknown column "shoe_size" (known: disable_welcome_email, email, `, wantCode: 1},
 		{name: "missing column", file: "u.csv", content: "username,email\na,a@example.com\n", wantErr: `the header has no "password" column`, wantCode: 1},
 		{name: "repeated column", file: "u.csv", content: "username,email,password,system-admin,system_admin\n", wantErr: `column "system_admin" appears twice`, wantCode: 1},
-		{name: "bad quoting", file: "u.csv", content: "username,email,password\na,a@example.com,pw\nb,\"b@example.com,pw\n", wantErr: "line 3", wantCode: 1},
+		{name: "bad quoting", file: "u.csv", content: "username,email,password\na,a@example.com,pw\nb,\"b@example.com,pw\n", wantErr: `u.csv:3:21: extraneous or missing " in quoted-field`, wantCode: 1},
 		{name: "empty", file: "u.csv", content: "username,email,password\n", wantErr: "holds no users", wantCode: 2},
 		{name: "broken json array", file: "u.json", content: `[{"username":"a"`, wantErr: "u.json", wantCode: 1},
+		{name: "header after a blank line", file: "u.csv", content: "\nusername,email\na,a@example.com\n", wantErr: `u.csv:2: the header has no "password" column`, wantCode: 1},
+		{name: "header missing columns", file: "u.csv", content: "nickname\nal\n", wantErr: `u.csv:1: the header has no "username", "email", "password" columns`, wantCode: 1},
+		{name: "json array line", file: "u.json", content: "[\n{\"username\":\"a\"},\n{\"username\" \"b\"}\n]\n", wantErr: "u.json:3:13: invalid character '\"' after object key", wantCode: 1},
+		{name: "data after the json array", file: "u.json", content: "[{\"username\":\"a\"}]\n[]\n", wantErr: "u.json:2:1: invalid character '[' after top-level value", wantCode: 1},
+		{name: "empty json array", file: "u.json", content: " [ ] ", wantErr: "holds no users", wantCode: 2},
 	}
 	for _, tt := range fatal {
 		t.Run(tt.name, func(t *testing.T) {

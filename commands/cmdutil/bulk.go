@@ -163,83 +163,13 @@ type UserVerb struct {
 	PlanMessage func(u *model.User) string
 }
 
-// RunUserVerb resolves the arguments in bulk, applies the verb with bounded concurrency, prints
-// one success line per user on stderr and, in JSON formats, one Row per argument on stdout.
+// RunUserVerb applies a verb to users given as arguments; see RunVerb.
 func RunUserVerb(ctx context.Context, c client.Client, p *printer.Printer, v UserVerb) error {
-	refs, err := ResolveUsers(ctx, c, v.Args)
-	if err != nil {
-		return err
-	}
-	if v.Check != nil {
-		for i, r := range refs {
-			if r.Err == nil {
-				if err := v.Check(r.User); err != nil {
-					refs[i].Err = err
-				}
-			}
-		}
-	}
-	if v.Strict {
-		var lines []string
-		var first error
-		for _, r := range refs {
-			if r.Err != nil {
-				lines = append(lines, fmt.Sprintf("%s: %s", r.Arg, ErrorMessageLine(r.Err)))
-				if first == nil {
-					first = r.Err
-				}
-			}
-		}
-		if first != nil {
-			return &ResolveError{Lines: lines, First: first}
-		}
-	}
-	var rows *printer.List[Row]
-	if p.Structured() {
-		rows = printer.NewList(p, RowColumns...)
-	}
-	err = Each[UserRef, *model.User]{
-		Items: refs, Parallel: v.Parallel, Kind: "user",
-		Label: func(r UserRef) string { return r.Arg },
-		Key:   UserRefKey,
-		Do: func(ctx context.Context, r UserRef) (*model.User, error) {
-			if r.Err != nil {
-				return nil, r.Err
-			}
-			if v.DryRun {
-				return r.User, nil
-			}
-			u, err := v.Apply(ctx, r.User)
-			if u == nil {
-				u = r.User
-			}
-			return u, err
-		},
-		Emit: func(o Outcome[*model.User]) error {
-			if o.Err == nil && o.DuplicateOf == 0 {
-				switch {
-				case v.DryRun && v.PlanMessage != nil && v.PlanMessage(o.Result) != "":
-					p.Infof("%s", v.PlanMessage(o.Result))
-				case v.DryRun:
-					p.Infof("would %s user %s (%s)", v.Plan, o.Result.Username, o.Result.Id)
-				case v.Message != nil:
-					p.Successf("%s", v.Message(o.Result))
-				default:
-					p.Successf("%s user %s", v.Done, o.Result.Username)
-				}
-			}
-			if rows == nil {
-				return nil
-			}
-			return rows.Add(NewRow(o, v.DryRun, func(r *Row, u *model.User) { r.User = ScrubUser(u) }))
-		},
-	}.Run(ctx, p)
-	if rows != nil {
-		if cerr := rows.Close(); cerr != nil && err == nil {
-			err = cerr
-		}
-	}
-	return err
+	return RunVerb(ctx, c, p, Users(), Verb[*model.User]{
+		Args: v.Args, Strict: v.Strict, DryRun: v.DryRun, Parallel: v.Parallel,
+		Plan: v.Plan, Done: v.Done, Check: v.Check, Apply: v.Apply,
+		Message: v.Message, PlanMessage: v.PlanMessage,
+	})
 }
 
 // ScrubUser returns u without the secrets some endpoints send back unsanitised (password hash,

@@ -92,12 +92,14 @@ func ExitCode(err error) int {
 	var authErr *AuthError
 	var nf *NotFoundError
 	var partial *PartialError
+	var ambiguous *AmbiguousError
 	switch {
 	case errors.As(err, &silent):
 		return silent.Code
 	case errors.Is(err, ErrCancelled), errors.Is(err, context.Canceled):
 		return ExitInterrupted
-	case errors.As(err, &flagErr):
+	case errors.As(err, &flagErr), errors.As(err, &ambiguous):
+		// An ambiguous name is a usage error: the argument must be made precise.
 		return ExitUsage
 	case errors.As(err, &partial):
 		return ExitPartial

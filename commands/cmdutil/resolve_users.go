@@ -223,25 +223,24 @@ func errorLine(err error) string {
 	return msg
 }
 
-// ResolveTeam finds a team by ID or name. A 404 on the ID lookup falls through to the name;
-// any other failure is returned as is.
-func ResolveTeam(ctx context.Context, c client.Client, arg string) (*model.Team, error) {
-	arg = strings.TrimSpace(arg)
-	if model.IsValidId(arg) {
-		t, _, err := c.GetTeam(ctx, arg, "")
-		if err == nil {
-			return t, nil
-		}
-		if !client.IsNotFound(err) {
-			return nil, err
-		}
+// Users is the kind of user arguments: an ID, a username, @username or an email, resolved in
+// bulk by ResolveUsers. What is printed of a user never holds a password hash or MFA secret.
+func Users() Kind[*model.User] {
+	return Kind[*model.User]{
+		Name: "user",
+		Resolve: func(ctx context.Context, c client.Client, args []string) ([]Ref[*model.User], error) {
+			users, err := ResolveUsers(ctx, c, args)
+			if err != nil {
+				return nil, err
+			}
+			refs := make([]Ref[*model.User], len(users))
+			for i, u := range users {
+				refs[i] = Ref[*model.User]{Arg: u.Arg, Obj: u.User, Err: u.Err}
+			}
+			return refs, nil
+		},
+		ID:    func(u *model.User) string { return u.Id },
+		Label: func(u *model.User) string { return u.Username },
+		Show:  ScrubUser,
 	}
-	t, _, err := c.GetTeamByName(ctx, strings.ToLower(arg), "")
-	if err != nil {
-		if client.IsNotFound(err) {
-			return nil, &NotFoundError{Kind: "team", Name: arg}
-		}
-		return nil, err
-	}
-	return t, nil
 }

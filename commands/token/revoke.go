@@ -3,7 +3,7 @@ package token
 import (
 	"context"
 	"errors"
-	"strings"
+	"fmt"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -61,60 +61,47 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	if err != nil {
 		return err
 	}
-	dry := opts.Bulk.DryRun
-	var rows *printer.List[cmdutil.Row]
-	if p.Structured() {
-		rows = printer.NewList(p, cmdutil.RowColumns...)
-	}
-	err = cmdutil.Each[string, *model.UserAccessToken]{
-		Items: opts.TokenIDs, Parallel: opts.Bulk.Parallel, Kind: "token",
-		Label: func(id string) string { return id },
-		Key:   func(id string) string { return strings.TrimSpace(id) },
-		Do: func(ctx context.Context, arg string) (*model.UserAccessToken, error) {
-			id := strings.TrimSpace(arg)
-			if !model.IsValidId(id) {
-				return nil, errors.New("not a token ID (26 letters and digits)")
-			}
-			if dry {
-				tok, _, err := c.GetUserAccessToken(ctx, id)
-				if err != nil {
-					if client.IsNotFound(err) {
-						return nil, &cmdutil.NotFoundError{Kind: "token", Name: id}
-					}
-					return nil, withTokenHint(err)
-				}
-				if tok == nil {
-					return nil, &cmdutil.NotFoundError{Kind: "token", Name: id}
-				}
-				tok.Token = ""
-				return tok, nil
-			}
-			if _, err := c.RevokeUserAccessToken(ctx, id); err != nil {
+	return cmdutil.RunVerb(ctx, c, p, tokenKind(), cmdutil.Verb[*model.UserAccessToken]{
+		Args: opts.TokenIDs, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
+		PlanMessage: func(t *model.UserAccessToken) string {
+			return fmt.Sprintf("would revoke token %s (%q, of user %s)", t.Id, t.Description, t.UserId)
+		},
+		Message: func(t *model.UserAccessToken) string { return "Revoked token " + t.Id },
+		Apply: func(ctx context.Context, t *model.UserAccessToken) (*model.UserAccessToken, error) {
+			if _, err := c.RevokeUserAccessToken(ctx, t.Id); err != nil {
 				if client.IsNotFound(err) {
-					return nil, &cmdutil.NotFoundError{Kind: "token", Name: id}
+					return nil, &cmdutil.NotFoundError{Kind: "token", Name: t.Id}
 				}
 				return nil, withTokenHint(err)
 			}
-			return &model.UserAccessToken{Id: id}, nil
+			return t, nil
 		},
-		Emit: func(o cmdutil.Outcome[*model.UserAccessToken]) error {
-			if o.Err == nil && o.DuplicateOf == 0 {
-				if dry {
-					p.Infof("would revoke token %s (%q, of user %s)", o.Result.Id, o.Result.Description, o.Result.UserId)
-				} else {
-					p.Successf("Revoked token %s", o.Result.Id)
+	})
+}
+
+// tokenKind is the kind of token arguments: token IDs, each looked up (GET
+// /users/tokens/{id}) so that an unknown ID fails before anything is revoked. The token
+// string itself is never printed.
+func tokenKind() cmdutil.Kind[*model.UserAccessToken] {
+	return cmdutil.Kind[*model.UserAccessToken]{
+		Name: "token",
+		Resolve: func(ctx context.Context, c client.Client, args []string) ([]cmdutil.Ref[*model.UserAccessToken], error) {
+			return cmdutil.ResolveEach(ctx, args, func(ctx context.Context, id string) (*model.UserAccessToken, error) {
+				if !model.IsValidId(id) {
+					return nil, errors.New("not a token ID (26 letters and digits)")
 				}
-			}
-			if rows == nil {
-				return nil
-			}
-			return rows.Add(cmdutil.NewRow(o, dry, func(r *cmdutil.Row, t *model.UserAccessToken) { r.Token = t }))
+				tok, _, err := c.GetUserAccessToken(client.WithIdempotent(ctx), id)
+				switch {
+				case client.IsNotFound(err), err == nil && tok == nil:
+					return nil, &cmdutil.NotFoundError{Kind: "token", Name: id}
+				case err != nil:
+					return nil, withTokenHint(err)
+				}
+				tok.Token = ""
+				return tok, nil
+			})
 		},
-	}.Run(ctx, p)
-	if rows != nil {
-		if cerr := rows.Close(); cerr != nil && err == nil {
-			err = cerr
-		}
+		ID:    func(t *model.UserAccessToken) string { return t.Id },
+		Label: func(t *model.UserAccessToken) string { return t.Id },
 	}
-	return err
 }

@@ -80,7 +80,8 @@ func TestRevokeRun(t *testing.T) {
 			wantCode:    cmdutil.ExitPartial,
 			wantRevoked: []string{a},
 			wantRows: []cmdutil.Row{
-				{Input: a, OK: true, Token: &model.UserAccessToken{Id: a}},
+				// The row carries the token as looked up before revoking it, never its value.
+				{Input: a, OK: true, Token: &model.UserAccessToken{Id: a, UserId: "u1", Description: "ci", IsActive: true}},
 				{Input: missing, OK: false, Error: `token "` + missing + `" not found`},
 			},
 		},

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -79,34 +78,13 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	if err != nil {
 		return err
 	}
-	refs, err := cmdutil.ResolveUsers(ctx, c, opts.Users)
-	if err != nil {
-		return err
-	}
-	if err := deleteRequireAll(refs); err != nil {
-		return err
-	}
-	if !opts.Bulk.DryRun {
-		if err := opts.Confirm(deleteQuestion(refs)); err != nil {
-			return err
-		}
-	}
-
 	var disabled atomic.Bool
-	var leftovers sync.Map // user ID → the server answered 202
-	var rows *printer.List[cmdutil.Row]
-	if p.Structured() {
-		rows = printer.NewList(p, cmdutil.RowColumns...)
-	}
-	err = cmdutil.Each[cmdutil.UserRef, *model.User]{
-		Items: refs, Parallel: opts.Bulk.Parallel, Kind: "user",
-		Label: func(r cmdutil.UserRef) string { return r.Arg },
-		Key:   cmdutil.UserRefKey,
-		Do: func(ctx context.Context, r cmdutil.UserRef) (*model.User, error) {
-			if opts.Bulk.DryRun {
-				return r.User, nil
-			}
-			resp, err := c.PermanentDeleteUser(ctx, r.User.Id)
+	err = cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), cmdutil.Verb[*model.User]{
+		Args: opts.Users, Strict: true, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
+		Plan: "permanently delete", Done: "Deleted",
+		Confirm: func(users []*model.User) error { return opts.Confirm(deleteQuestion(users)) },
+		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
+			resp, err := c.PermanentDeleteUser(ctx, u.Id)
 			if err != nil {
 				if deleteIsDisabled(err) {
 					disabled.Store(true)
@@ -118,68 +96,24 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 				// 202: the account is gone but the server could not remove the profile image
 				// directory. The deletion happened, so it is a success with a warning, not a
 				// failure (mmctl reports an error and exits 1 although the user is deleted).
-				// The warning is printed with the outcome, from one goroutine.
-				leftovers.Store(r.User.Id, true)
+				return u, &cmdutil.DoneWithWarning{Message: fmt.Sprintf(
+					"user %s was deleted, but the server could not remove the profile image; remove users/%s/ from the file store manually",
+					u.Username, u.Id)}
 			}
-			return r.User, nil
+			return u, nil
 		},
-		Emit: func(o cmdutil.Outcome[*model.User]) error {
-			if o.Err == nil && o.DuplicateOf == 0 {
-				if opts.Bulk.DryRun {
-					p.Infof("would permanently delete user %s (%s)", o.Result.Username, o.Result.Id)
-				} else {
-					p.Successf("Deleted user %s", o.Result.Username)
-					if _, ok := leftovers.LoadAndDelete(o.Result.Id); ok {
-						p.Warnf("user %s was deleted, but the server could not remove the profile image; remove users/%s/ from the file store manually",
-							o.Result.Username, o.Result.Id)
-					}
-				}
-			}
-			if rows == nil {
-				return nil
-			}
-			return rows.Add(cmdutil.NewRow(o, opts.Bulk.DryRun, func(r *cmdutil.Row, u *model.User) { r.User = u }))
-		},
-	}.Run(ctx, p)
-	if rows != nil {
-		if cerr := rows.Close(); cerr != nil && err == nil {
-			err = cerr
-		}
-	}
+	})
 	if disabled.Load() {
-		p.Errorf("hint: the server does not allow deleting users through the API; set ServiceSettings.EnableAPIUserDeletion to true (System Console or config.json), or use `matterctl user deactivate`")
+		p.Errorf("hint: the server does not allow deleting users through the API; set ServiceSettings.EnableAPIUserDeletion to true (System Console, config.json or MM_SERVICESETTINGS_ENABLEAPIUSERDELETION=true), or use `matterctl user deactivate`")
 	}
 	return err
 }
 
-// deleteRequireAll fails, listing every argument that did not resolve, unless all did: a
-// destructive verb changes nothing unless every argument is known.
-func deleteRequireAll(refs []cmdutil.UserRef) error {
-	var lines []string
-	var first error
-	for _, r := range refs {
-		if r.Err != nil {
-			lines = append(lines, fmt.Sprintf("%s: %s", r.Arg, cmdutil.ErrorMessageLine(r.Err)))
-			if first == nil {
-				first = r.Err
-			}
-		}
-	}
-	if first != nil {
-		return &cmdutil.ResolveError{Lines: lines, First: first}
-	}
-	return nil
-}
-
 // deleteQuestion names the users about to be deleted (the first ten, then a count).
-func deleteQuestion(refs []cmdutil.UserRef) string {
-	seen := map[string]bool{}
-	var names []string
-	for _, r := range refs {
-		if !seen[r.User.Id] {
-			seen[r.User.Id] = true
-			names = append(names, r.User.Username)
-		}
+func deleteQuestion(users []*model.User) string {
+	names := make([]string, len(users))
+	for i, u := range users {
+		names[i] = u.Username
 	}
 	if len(names) == 1 {
 		return fmt.Sprintf("Permanently delete user %s? This cannot be undone.", names[0])

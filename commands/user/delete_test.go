@@ -161,7 +161,7 @@ func TestDeleteRun(t *testing.T) {
 			wantStderr: []string{
 				"alice: user deletion through the API is disabled on the server (ServiceSettings.EnableAPIUserDeletion)",
 				"bob: user deletion through the API is disabled on the server (ServiceSettings.EnableAPIUserDeletion)",
-				"hint: the server does not allow deleting users through the API; set ServiceSettings.EnableAPIUserDeletion to true (System Console or config.json), or use `matterctl user deactivate`",
+				"hint: the server does not allow deleting users through the API; set ServiceSettings.EnableAPIUserDeletion to true (System Console, config.json or MM_SERVICESETTINGS_ENABLEAPIUSERDELETION=true), or use `matterctl user deactivate`",
 			},
 			notStderr:   []string{"auth login", "Deleted"},
 			wantDeleted: []string{alice.Id, bob.Id}, wantLookups: true,

@@ -1,0 +1,291 @@
+package cmdutil
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+
+	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/printer"
+)
+
+// Ref is one resolved argument of a multi-argument verb: Obj is set, or Err says why not.
+type Ref[T any] struct {
+	Arg string
+	Obj T
+	Err error
+}
+
+// Kind describes one kind of object that commands take as arguments (users, teams, channels,
+// bots, webhooks, plugins, tokens): how arguments resolve, what identifies an object, how
+// messages name it, and what of it is printed.
+type Kind[T any] struct {
+	// Name is the singular noun: messages ("same team as argument 1") and the key of the
+	// object in JSON rows ({"input", "ok", "team": {...}, "error"}).
+	Name string
+	// Resolve resolves every argument: one Ref per argument, in order. Failures are per
+	// argument; the error return is for cancellation only.
+	Resolve func(ctx context.Context, c client.Client, args []string) ([]Ref[T], error)
+	// ID identifies an object: arguments that resolve to the same ID act once.
+	ID func(T) string
+	// Label names an object in messages ("alice", "devops").
+	Label func(T) string
+	// Show, when set, returns what is printed of an object (e.g. without secrets). It must not
+	// change its argument.
+	Show func(T) T
+}
+
+func (k Kind[T]) show(obj T) T {
+	if k.Show == nil {
+		return obj
+	}
+	return k.Show(obj)
+}
+
+// Verb is a change applied to each object named by a list of arguments.
+type Verb[T any] struct {
+	Args []string
+	// Strict: nothing changes unless every argument resolves and passes Check (destructive
+	// verbs). The error lists every argument that did not.
+	Strict   bool
+	DryRun   bool
+	Parallel int
+	// Plan is the verb in the infinitive for dry runs ("deactivate"), Done the past tense for
+	// success messages ("Deactivated").
+	Plan, Done string
+	// Check runs for every resolved object before any change, in argument order, and may
+	// refuse one (e.g. "already a bot").
+	Check func(T) error
+	// Apply changes one object and returns the object to report (the zero value: the
+	// resolved one). Each object reaches Apply once, from one goroutine; it may change it.
+	Apply func(ctx context.Context, obj T) (T, error)
+	// Confirm, when set, is asked after resolution and checks and before any change (not in a
+	// dry run), with each object once; an error stops the verb.
+	Confirm func(objs []T) error
+	// Message optionally replaces the success line; PlanMessage the dry-run line ("" keeps
+	// the default).
+	Message     func(T) string
+	PlanMessage func(T) string
+}
+
+// RunVerb resolves the arguments, runs the checks, and applies the verb with bounded
+// concurrency: one success line per object on stderr, each failure once, and in JSON formats
+// one row per argument on stdout, in argument order. Arguments naming the same object act
+// once. See Each.Run for the returned error.
+func RunVerb[T any](ctx context.Context, c client.Client, p *printer.Printer, k Kind[T], v Verb[T]) error {
+	refs, err := k.Resolve(ctx, c, v.Args)
+	if err != nil {
+		return err
+	}
+	if v.Check != nil {
+		for i, r := range refs {
+			if r.Err == nil {
+				refs[i].Err = v.Check(r.Obj)
+			}
+		}
+	}
+	if v.Strict {
+		if err := RequireResolved(refs); err != nil {
+			return err
+		}
+	}
+	if v.Confirm != nil && !v.DryRun {
+		if err := v.Confirm(uniqueObjects(k, refs)); err != nil {
+			return err
+		}
+	}
+	rows := NewRows(p, k)
+	warnings := make([]string, len(refs)) // each written by the one worker of its object
+	order := make([]int, len(refs))
+	for i := range order {
+		order[i] = i
+	}
+	err = Each[int, T]{
+		Items: order, Parallel: v.Parallel, Kind: k.Name,
+		Label: func(i int) string { return refs[i].Arg },
+		Key: func(i int) string {
+			if refs[i].Err != nil {
+				return ""
+			}
+			return k.ID(refs[i].Obj)
+		},
+		Do: func(ctx context.Context, i int) (T, error) {
+			r := refs[i]
+			if r.Err != nil || v.DryRun {
+				return r.Obj, r.Err
+			}
+			obj, err := v.Apply(ctx, r.Obj)
+			if isZero(obj) {
+				obj = r.Obj
+			}
+			var w *DoneWithWarning
+			if errors.As(err, &w) {
+				warnings[i] = w.Message
+				err = nil
+			}
+			return obj, err
+		},
+		Emit: func(o Outcome[T]) error {
+			if o.Err == nil && o.DuplicateOf == 0 {
+				switch {
+				case v.DryRun && v.PlanMessage != nil && v.PlanMessage(o.Result) != "":
+					p.Infof("%s", v.PlanMessage(o.Result))
+				case v.DryRun:
+					p.Infof("would %s %s %s (%s)", v.Plan, k.Name, k.Label(o.Result), k.ID(o.Result))
+				case v.Message != nil:
+					p.Successf("%s", v.Message(o.Result))
+				default:
+					p.Successf("%s %s %s", v.Done, k.Name, k.Label(o.Result))
+				}
+				if w := warnings[o.Index]; w != "" {
+					p.Warnf("%s", w)
+				}
+			}
+			return rows.Add(o, v.DryRun)
+		},
+	}.Run(ctx, p)
+	return rows.Close(err)
+}
+
+// DoneWithWarning is returned by Verb.Apply when the change was made but needs the user's
+// attention: it counts as a success, and Message is printed as a warning after its line.
+type DoneWithWarning struct{ Message string }
+
+func (w *DoneWithWarning) Error() string { return w.Message }
+
+// uniqueObjects is the resolved objects of refs, each once, in argument order.
+func uniqueObjects[T any](k Kind[T], refs []Ref[T]) []T {
+	seen := map[string]bool{}
+	var objs []T
+	for _, r := range refs {
+		if r.Err == nil && !seen[k.ID(r.Obj)] {
+			seen[k.ID(r.Obj)] = true
+			objs = append(objs, r.Obj)
+		}
+	}
+	return objs
+}
+
+// RequireResolved fails, listing every argument that did not resolve, unless all did; its
+// exit code is the first failure's. Destructive verbs call it before changing anything.
+func RequireResolved[T any](refs []Ref[T]) error {
+	var lines []string
+	var first error
+	for _, r := range refs {
+		if r.Err != nil {
+			lines = append(lines, fmt.Sprintf("%s: %s", r.Arg, ErrorMessageLine(r.Err)))
+			if first == nil {
+				first = r.Err
+			}
+		}
+	}
+	if first != nil {
+		return &ResolveError{Lines: lines, First: first}
+	}
+	return nil
+}
+
+// ResultRow is the JSON row of one argument of a multi-argument verb:
+// {"input", "ok", "dry_run", "duplicate_of", "<kind>": object, "error"}.
+type ResultRow[T any] struct {
+	Kind        string
+	Input       string
+	OK          bool
+	DryRun      bool
+	DuplicateOf int
+	Object      T
+	Error       string
+}
+
+// MarshalJSON writes the row with the object under its kind's name, keys in a fixed order.
+func (r ResultRow[T]) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	field := func(key string, v any) error {
+		if b.Len() > 1 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(key)
+		b.Write(k)
+		b.WriteByte(':')
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		b.Truncate(b.Len() - 1) // Encode's newline
+		return nil
+	}
+	b.WriteByte('{')
+	if err := field("input", r.Input); err != nil {
+		return nil, err
+	}
+	if err := field("ok", r.OK); err != nil {
+		return nil, err
+	}
+	if r.DryRun {
+		_ = field("dry_run", true)
+	}
+	if r.DuplicateOf != 0 {
+		_ = field("duplicate_of", r.DuplicateOf)
+	}
+	if !isZero(r.Object) {
+		if err := field(r.Kind, r.Object); err != nil {
+			return nil, err
+		}
+	}
+	if r.Error != "" {
+		_ = field("error", r.Error)
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// Rows prints the per-argument rows of a multi-argument verb in JSON formats, and nothing in
+// table and plain formats (there the success and failure lines on stderr are the output).
+type Rows[T any] struct {
+	kind Kind[T]
+	list *printer.List[ResultRow[T]]
+}
+
+// NewRows starts the rows of a verb on objects of kind k.
+func NewRows[T any](p *printer.Printer, k Kind[T]) *Rows[T] {
+	r := &Rows[T]{kind: k}
+	if p.Structured() {
+		r.list = printer.NewList[ResultRow[T]](p)
+	}
+	return r
+}
+
+// Add writes the row of one outcome.
+func (r *Rows[T]) Add(o Outcome[T], dryRun bool) error {
+	if r.list == nil {
+		return nil
+	}
+	row := ResultRow[T]{Kind: r.kind.Name, Input: o.Label, OK: o.Err == nil, DryRun: dryRun, DuplicateOf: o.DuplicateOf}
+	if !isZero(o.Result) {
+		row.Object = r.kind.show(o.Result)
+	}
+	if o.Err != nil {
+		row.Error = ErrorMessageLine(o.Err)
+	}
+	return r.list.Add(row)
+}
+
+// Close ends the rows and returns err, or the error of ending them when err is nil.
+func (r *Rows[T]) Close(err error) error {
+	if r.list == nil {
+		return err
+	}
+	if cerr := r.list.Close(); cerr != nil && err == nil {
+		return cerr
+	}
+	return err
+}
+
+// isZero reports whether v is its type's zero value (a nil pointer, for the object kinds).
+func isZero[T any](v T) bool {
+	return reflect.ValueOf(&v).Elem().IsZero()
+}

@@ -31,12 +31,14 @@ func (c *cli) boundTo(t testing.TB) *cli {
 
 // userRow is the JSON result of one argument (or file row) of a multi-argument verb.
 type userRow struct {
-	Input  string         `json:"input"`
-	OK     bool           `json:"ok"`
-	DryRun bool           `json:"dry_run"`
-	User   map[string]any `json:"user"`
-	Token  map[string]any `json:"token"`
-	Error  string         `json:"error"`
+	Input  string `json:"input"`
+	OK     bool   `json:"ok"`
+	DryRun bool   `json:"dry_run"`
+	// DuplicateOf is the 1-based argument that named the same object first.
+	DuplicateOf int            `json:"duplicate_of"`
+	User        map[string]any `json:"user"`
+	Token       map[string]any `json:"token"`
+	Error       string         `json:"error"`
 }
 
 // usersNamed looks usernames up on the server in one request and indexes those that exist.
@@ -597,6 +599,20 @@ func TestUserActivateDeactivate(t *testing.T) {
 	}
 	expectCode(t, c.run("", "user", "activate"), 2)
 	expectCode(t, c.run("", "user", "deactivate"), 2)
+
+	// One user named three ways is deactivated once, reported once, and keeps three rows.
+	r = c.mustRun("", "user", "deactivate", names[2], "@"+names[2], names[2]+"@example.com", "--json")
+	if strings.Count(r.Stderr, "Deactivated user "+names[2]) != 1 || strings.Count(r.Stderr, ": same user as argument 1\n") != 2 {
+		t.Errorf("stderr: %q", r.Stderr)
+	}
+	rows = decodeJSON[[]userRow](t, r.Stdout)
+	if len(rows) != 3 || rows[0].DuplicateOf != 0 || rows[1].DuplicateOf != 1 || rows[2].DuplicateOf != 1 ||
+		!rows[1].OK || rows[2].User["username"] != names[2] {
+		t.Fatalf("rows: %+v", rows)
+	}
+	if !deleted(ids[2]) {
+		t.Fatal("user not deactivated")
+	}
 }
 
 func TestUserDelete(t *testing.T) {
@@ -631,9 +647,10 @@ func TestUserDelete(t *testing.T) {
 		t.Fatalf("nothing should be deleted yet:\n%s\n%s", before, after)
 	}
 
-	// --confirm deletes; the same user named twice is deleted once.
+	// --confirm deletes; the same user named twice is deleted once, and said once.
 	r = c.mustRun("", "user", "delete", names[0], names[0]+"@example.com", ids[1], "--confirm")
-	if strings.Count(r.Stderr, "Deleted user ") != 3 {
+	if strings.Count(r.Stderr, "Deleted user "+names[0]+"\n") != 1 || strings.Count(r.Stderr, "Deleted user ") != 2 ||
+		!strings.Contains(r.Stderr, names[0]+"@example.com: same user as argument 1\n") {
 		t.Errorf("stderr: %q", r.Stderr)
 	}
 	if !userGone(t, ids[0]) || !userGone(t, ids[1]) || userGone(t, ids[2]) {

@@ -77,6 +77,11 @@ const formattingHelp = `Output formats
 Results go to stdout. Success messages, progress, warnings and errors go to stderr, so
 stdout holds only the result, also when a command fails part of the way.
 
+A list that fails after it began to print (the connection drops at page 8) is never
+written as a complete document: the JSON array is left unterminated so that jq and JSON
+parsers reject it, --jq prints nothing, and the error goes to stderr with a non-zero exit.
+JSON lines and plain output keep the whole lines already written; check the exit status.
+
 Examples
 
   matterctl auth list --json | jq -r '.[].name'

@@ -3,7 +3,6 @@ package cmdutil
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/mail"
 	"strings"
 	"sync"
@@ -137,33 +136,6 @@ func ResolveUser(ctx context.Context, c client.Client, arg string) (*model.User,
 	return refs[0].User, nil
 }
 
-// ResolveUsersStrict resolves every argument or fails: the error lists each argument that did
-// not resolve (exit code of the first failure). Destructive verbs use it so that nothing
-// changes unless every argument is known.
-func ResolveUsersStrict(ctx context.Context, c client.Client, args []string) ([]*model.User, error) {
-	refs, err := ResolveUsers(ctx, c, args)
-	if err != nil {
-		return nil, err
-	}
-	users := make([]*model.User, 0, len(refs))
-	var failed []string
-	var first error
-	for _, r := range refs {
-		if r.Err != nil {
-			failed = append(failed, fmt.Sprintf("%s: %s", r.Arg, errorLine(r.Err)))
-			if first == nil {
-				first = r.Err
-			}
-			continue
-		}
-		users = append(users, r.User)
-	}
-	if first != nil {
-		return nil, &ResolveError{Lines: failed, First: first}
-	}
-	return users, nil
-}
-
 // ResolveError lists the arguments that did not resolve; its exit code is the first failure's.
 type ResolveError struct {
 	Lines []string
@@ -215,12 +187,6 @@ func isEmail(s string) bool {
 	}
 	addr, err := mail.ParseAddress(s)
 	return err == nil && addr.Address == s
-}
-
-// errorLine is err's message without hint lines.
-func errorLine(err error) string {
-	msg, _, _ := strings.Cut(err.Error(), "\n")
-	return msg
 }
 
 // Users is the kind of user arguments: an ID, a username, @username or an email, resolved in

@@ -332,16 +332,17 @@ func TestResolveUsersEmptyAndCancelled(t *testing.T) {
 	}
 }
 
-func TestResolveUsersStrict(t *testing.T) {
+func TestRequireResolvedListsEveryFailure(t *testing.T) {
 	alice := resolveUser("alice")
 	srv := &resolveServer{users: []*model.User{alice}}
 
-	users, err := ResolveUsersStrict(context.Background(), srv.fake(), []string{"alice"})
-	if err != nil || len(users) != 1 || users[0].Id != alice.Id {
-		t.Fatalf("users %v err %v", users, err)
+	refs, err := Users().Resolve(context.Background(), srv.fake(), []string{"alice"})
+	if err != nil || RequireResolved(refs) != nil || refs[0].Obj.Id != alice.Id {
+		t.Fatalf("refs %v err %v", refs, err)
 	}
 
-	_, err = ResolveUsersStrict(context.Background(), srv.fake(), []string{"alice", "ghost", "nobody@example.com"})
+	refs, _ = Users().Resolve(context.Background(), srv.fake(), []string{"alice", "ghost", "nobody@example.com"})
+	err = RequireResolved(refs)
 	var re *ResolveError
 	if !errors.As(err, &re) {
 		t.Fatalf("err = %v, want *ResolveError", err)

@@ -37,6 +37,7 @@ type Options struct {
 	Headers       []string
 	Include       bool
 	Paginate      bool
+	DryRun        bool
 	methodChanged bool
 }
 
@@ -62,12 +63,16 @@ ONE JSON array. If a page fails, the array is left unterminated (and --jq prints
 that a partial list never parses as the whole one.
 
 On HTTP 400 and above the body still goes to stdout and the error to stderr; the exit code
-follows ` + "`matterctl help exit-codes`" + ` (401/403: 4, 404: 5, others: 1).`,
+follows ` + "`matterctl help exit-codes`" + ` (401/403: 4, 404: 5, others: 1).
+
+--dry-run builds the request and sends nothing: the method, URL and -H headers go to stderr,
+the request body (if any) to stdout.`,
 		Example: `  matterctl api /users/me
   matterctl api GET /users --paginate --jq 'length'
   matterctl api POST /users/usernames --input names.json
   matterctl api PUT /users/USER_ID/active -F active=false
-  matterctl api /teams -f page=0 -F per_page=10 -i`,
+  matterctl api /teams -f page=0 -F per_page=10 -i
+  matterctl api DELETE /users/USER_ID --dry-run`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.methodChanged = cmd.Flags().Changed("method")
@@ -115,6 +120,7 @@ follows ` + "`matterctl help exit-codes`" + ` (401/403: 4, 404: 5, others: 1).`,
 	fl.StringArrayVarP(&opts.Headers, "header", "H", nil, "Add an HTTP request header `key:value`")
 	fl.BoolVarP(&opts.Include, "include", "i", false, "Print the response status line and headers before the body")
 	fl.BoolVar(&opts.Paginate, "paginate", false, "Fetch every page of a GET list and print one JSON array")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "Print the request instead of sending it")
 	return cmd
 }
 
@@ -172,6 +178,9 @@ func apiRun(ctx context.Context, opts *Options) error {
 		headers.Set("Content-Type", "application/json")
 	}
 
+	if opts.DryRun {
+		return printRequest(opts, p, target, headers, body)
+	}
 	r := &requester{hc: hc, method: opts.Method, headers: headers, body: body}
 	if opts.Paginate {
 		return paginate(ctx, r, target, p)
@@ -191,6 +200,33 @@ func apiRun(ctx context.Context, opts *Options) error {
 		return responseError(resp, respBody)
 	}
 	return p.RawJSON(respBody)
+}
+
+// printRequest describes the request a dry run would have sent: the request line and the
+// headers on stderr (never the credentials), the body on stdout.
+func printRequest(opts *Options, p *printer.Printer, target *url.URL, headers http.Header, body []byte) error {
+	if opts.Paginate {
+		p.Infof("would send %s %s for each page, until a short page", opts.Method, target)
+	} else {
+		p.Infof("would send %s %s", opts.Method, target)
+	}
+	keys := make([]string, 0, len(headers))
+	for k := range headers {
+		if k != "Authorization" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range headers[k] {
+			p.Infof("  %s: %s", k, v)
+		}
+	}
+	if len(body) == 0 {
+		return nil
+	}
+	_, err := opts.IO.Out.Write(append(bytes.TrimRight(body, "\n"), '\n'))
+	return err
 }
 
 type requester struct {

@@ -61,6 +61,7 @@ func TestAPIFlags(t *testing.T) {
 			args: []string{"/users", "-H", "X-A: 1", "--header", "X-B:2", "-i", "--paginate"},
 			want: Options{Method: "GET", Path: "/users", Headers: []string{"X-A: 1", "X-B:2"}, Include: true, Paginate: true},
 		},
+		{name: "dry run", args: []string{"DELETE", "/users/u1", "--dry-run"}, want: Options{Method: "DELETE", Path: "/users/u1", DryRun: true}},
 
 		{name: "method twice", args: []string{"POST", "/users", "--method", "PUT"}, wantErr: "either as an argument or with --method, not both"},
 		{name: "method twice, same", args: []string{"GET", "/users", "-X", "GET"}, wantErr: "not both"},
@@ -94,7 +95,7 @@ func TestAPIFlags(t *testing.T) {
 				t.Fatal(err)
 			}
 			if got.Method != tt.want.Method || got.Path != tt.want.Path || got.Input != tt.want.Input ||
-				got.Include != tt.want.Include || got.Paginate != tt.want.Paginate ||
+				got.Include != tt.want.Include || got.Paginate != tt.want.Paginate || got.DryRun != tt.want.DryRun ||
 				strings.Join(got.RawFields, "|") != strings.Join(tt.want.RawFields, "|") ||
 				strings.Join(got.TypedFields, "|") != strings.Join(tt.want.TypedFields, "|") ||
 				strings.Join(got.Headers, "|") != strings.Join(tt.want.Headers, "|") {
@@ -343,6 +344,71 @@ func TestAPIRun(t *testing.T) {
 				t.Error("the token was printed")
 			}
 		})
+	}
+}
+
+// TestAPIDryRun builds the request and sends nothing: the request line and headers on stderr
+// (never the token), the body on stdout.
+func TestAPIDryRun(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		stdin      string
+		wantStdout string
+		wantStderr string
+		wantExit   int
+	}{
+		{
+			name:       "DELETE",
+			args:       []string{"DELETE", "/users/u1"},
+			wantStderr: "would send DELETE https://mm.example.com/api/v4/users/u1\n",
+		},
+		{
+			name:       "typed fields become the body",
+			args:       []string{"PUT", "/users/u1/active", "-F", "active=false", "-H", "X-Requested-With: XMLHttpRequest"},
+			wantStdout: `{"active":false}` + "\n",
+			wantStderr: "would send PUT https://mm.example.com/api/v4/users/u1/active\n  Content-Type: application/json\n  X-Requested-With: XMLHttpRequest\n",
+		},
+		{
+			name:       "GET fields become the query",
+			args:       []string{"GET", "/users", "-f", "in_team=t1"},
+			wantStderr: "would send GET https://mm.example.com/api/v4/users?in_team=t1\n",
+		},
+		{
+			name:       "--input from standard input",
+			args:       []string{"POST", "/users/usernames", "--input", "-"},
+			stdin:      `["alice","bob"]` + "\n",
+			wantStdout: `["alice","bob"]` + "\n",
+			wantStderr: "would send POST https://mm.example.com/api/v4/users/usernames\n  Content-Type: application/json\n",
+		},
+		{
+			name:       "--paginate",
+			args:       []string{"/users", "--paginate"},
+			wantStderr: "would send GET https://mm.example.com/api/v4/users for each page, until a short page\n",
+		},
+		{name: "a bad field is still a usage error", args: []string{"PUT", "/users", "-f", "novalue"}, wantExit: cmdutil.ExitUsage},
+	}
+	for _, tty := range []bool{false, true} {
+		for _, tt := range tests {
+			t.Run(fmt.Sprintf("%s tty=%v", tt.name, tty), func(t *testing.T) {
+				e := newTestEnv(t, tty)
+				e.In.WriteString(tt.stdin)
+				err := e.Exec(NewCmdAPI(e.F, nil), append(tt.args, "--dry-run")...)
+				wantExit(t, err, tt.wantExit)
+				if n := len(e.Reg.Requests()); n != 0 {
+					t.Errorf("%d request(s) sent", n)
+				}
+				if e.Out.String() != tt.wantStdout {
+					t.Errorf("stdout %q, want %q", e.Out.String(), tt.wantStdout)
+				}
+				if e.ErrOut.String() != tt.wantStderr {
+					t.Errorf("stderr %q, want %q", e.ErrOut.String(), tt.wantStderr)
+				}
+				if strings.Contains(e.Out.String()+e.ErrOut.String(), apiToken) {
+					t.Error("the token was printed")
+				}
+			})
+		}
 	}
 }
 

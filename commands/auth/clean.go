@@ -2,6 +2,10 @@ package auth
 
 import (
 	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -10,8 +14,9 @@ import (
 
 // CleanOptions are the inputs of `auth clean`.
 type CleanOptions struct {
-	F   *cmdutil.Factory
-	Yes bool
+	F      *cmdutil.Factory
+	Yes    cmdutil.ConfirmFlags
+	DryRun bool
 }
 
 // NewCmdClean builds `auth clean`.
@@ -21,7 +26,10 @@ func NewCmdClean(f *cmdutil.Factory, runF func(context.Context, *CleanOptions) e
 		Use:   "clean",
 		Short: "Delete the credentials file and every profile in it",
 		Long: `Delete the credentials file and every profile in it. This also removes a file that
-cannot be read (corrupted). At a terminal it asks first unless --yes is given.`,
+cannot be read (corrupted). At a terminal it asks first unless --confirm (or --yes) is given.
+--dry-run names the file and the profiles it holds, and deletes nothing.`,
+		Example: `  matterctl auth clean --dry-run
+  matterctl auth clean --yes`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -30,7 +38,8 @@ cannot be read (corrupted). At a terminal it asks first unless --yes is given.`,
 			return cleanRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Do not ask for confirmation")
+	cmdutil.AddConfirmFlags(cmd, &opts.Yes)
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "Print what would be deleted, delete nothing")
 	return cmd
 }
 
@@ -44,7 +53,24 @@ func cleanRun(_ context.Context, opts *CleanOptions) error {
 	if err != nil {
 		return err
 	}
-	if !opts.Yes && f.IOStreams.CanPrompt() {
+	if opts.DryRun {
+		if _, err := os.Lstat(store.Path); errors.Is(err, fs.ErrNotExist) {
+			p.Infof("%s does not exist: nothing to delete", store.Path)
+			return nil
+		}
+		file, err := store.Load()
+		switch {
+		case err != nil:
+			p.Infof("would delete %s (%s)", store.Path, cmdutil.ErrorMessageLine(err))
+		case len(file.Names()) == 0:
+			p.Infof("would delete %s (no profiles)", store.Path)
+		default:
+			p.Infof("would delete %s and its profiles: %s", store.Path, strings.Join(file.Names(), ", "))
+		}
+		return nil
+	}
+	// Without a terminal it goes ahead, as mmctl's does: scripts need no flag.
+	if !opts.Yes.Yes && f.IOStreams.CanPrompt() {
 		ok, err := f.Prompter.Confirm("Delete "+store.Path+" and every stored profile?", false)
 		if err != nil {
 			return promptError(err)

@@ -32,6 +32,8 @@ func NewCmdCurrent(f *cmdutil.Factory, runF func(context.Context, *CurrentOption
 		Long: `Show the credentials commands use now, and where they come from: --server, the
 MATTERCTL_URL/MATTERCTL_TOKEN or MATTERCTL_SERVER environment variables, or the current profile.
 Exits with code 4 when there are none.`,
+		Example: `  matterctl auth current
+  matterctl auth current --json --jq .source`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {

@@ -12,24 +12,25 @@ import (
 
 // DeleteOptions are the inputs of `auth delete`.
 type DeleteOptions struct {
-	F    *cmdutil.Factory
-	Name string
+	F      *cmdutil.Factory
+	Name   string
+	DryRun bool
 }
 
 // NewCmdDelete builds `auth delete`.
 func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *DeleteOptions) error) *cobra.Command {
 	opts := &DeleteOptions{F: f}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "delete <name>",
 		Aliases: []string{"remove", "rm"},
 		Short:   "Delete a stored profile",
 		Long: `Delete a stored profile. If it was the current one, no profile is current afterwards
-(matterctl never picks another on its own): the message says so.`,
-		Example: `  matterctl auth delete staging`,
-		Args:    cmdutil.ExactArgs(1, "a profile name"),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			return cmdutil.ProfileNames(f), cobra.ShellCompDirectiveNoFileComp
-		},
+(matterctl never picks another on its own): the message says so. --dry-run checks that the
+profile exists and deletes nothing.`,
+		Example: `  matterctl auth delete staging
+  matterctl auth delete staging --dry-run`,
+		Args:              cmdutil.ExactArgs(1, "a profile name"),
+		ValidArgsFunction: cmdutil.CompleteProfiles(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Name = args[0]
 			if runF != nil {
@@ -38,6 +39,8 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *DeleteOptions)
 			return deleteRun(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "Check that the profile exists, delete nothing")
+	return cmd
 }
 
 func deleteRun(_ context.Context, opts *DeleteOptions) error {
@@ -48,6 +51,21 @@ func deleteRun(_ context.Context, opts *DeleteOptions) error {
 	store, err := opts.F.ConfigStore()
 	if err != nil {
 		return err
+	}
+	if opts.DryRun {
+		file, err := store.Load()
+		if err != nil {
+			return err
+		}
+		if _, ok := file.Get(opts.Name); !ok {
+			return &cmdutil.NotFoundError{Kind: "profile", Name: opts.Name}
+		}
+		if file.Current == opts.Name {
+			p.Infof("would delete profile %q, the current one: no profile would be current", opts.Name)
+		} else {
+			p.Infof("would delete profile %q", opts.Name)
+		}
+		return nil
 	}
 	errMissing := errors.New("missing")
 	var wasCurrent bool

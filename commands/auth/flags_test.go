@@ -223,14 +223,56 @@ func TestDeleteFlags(t *testing.T) {
 }
 
 func TestCleanFlags(t *testing.T) {
-	for _, args := range [][]string{{"--yes"}, {"-y"}, nil} {
+	tests := []struct {
+		args        []string
+		yes, dryRun bool
+	}{
+		{args: nil},
+		{args: []string{"--yes"}, yes: true},
+		{args: []string{"-y"}, yes: true},
+		{args: []string{"--confirm"}, yes: true},
+		{args: []string{"--dry-run"}, dryRun: true},
+	}
+	for _, tt := range tests {
 		e := newTestEnv(t, false)
 		var got *CleanOptions
-		if err := e.Exec(NewCmdClean(e.F, func(_ context.Context, o *CleanOptions) error { got = o; return nil }), args...); err != nil {
+		if err := e.Exec(NewCmdClean(e.F, func(_ context.Context, o *CleanOptions) error { got = o; return nil }), tt.args...); err != nil {
 			t.Fatal(err)
 		}
-		if got.Yes != (len(args) > 0) {
-			t.Errorf("%q: Yes = %v", args, got.Yes)
+		if got.Yes.Yes != tt.yes || got.DryRun != tt.dryRun {
+			t.Errorf("%q: Yes = %v, DryRun = %v", tt.args, got.Yes.Yes, got.DryRun)
+		}
+	}
+}
+
+func TestDryRunFlags(t *testing.T) {
+	e := newTestEnv(t, false)
+	var dryRun bool
+	cmds := map[string]*cobra.Command{
+		"set": NewCmdSet(e.F, func(_ context.Context, o *SetOptions) error { dryRun = o.DryRun; return nil }),
+		"delete": NewCmdDelete(e.F, func(_ context.Context, o *DeleteOptions) error {
+			dryRun = o.DryRun
+			return nil
+		}),
+		"login": NewCmdLogin(e.F, func(_ context.Context, o *LoginOptions) error { dryRun = o.DryRun; return nil }),
+		"renew": NewCmdRenew(e.F, func(_ context.Context, o *RenewOptions) error { dryRun = o.DryRun; return nil }),
+	}
+	for name, cmd := range cmds {
+		for _, want := range []bool{false, true} {
+			args := []string{"x"}
+			if name == "login" {
+				args = []string{serverURL}
+			}
+			if want {
+				args = append(args, "--dry-run")
+			}
+			dryRun = !want
+			if err := e.Exec(cmd, args...); err != nil {
+				t.Fatalf("%s %q: %v", name, args, err)
+			}
+			if dryRun != want {
+				t.Errorf("%s %q: DryRun = %v", name, args, dryRun)
+			}
 		}
 	}
 }

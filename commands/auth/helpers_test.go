@@ -111,6 +111,8 @@ const (
 	pingPath  = "/api/v4/system/ping"
 	loginPath = "/api/v4/users/login"
 	mePath    = "/api/v4/users/me"
+	// logoutPath ends the session a --dry-run password check opened.
+	logoutPath = "/api/v4/users/logout"
 	// serverVerHeader is what Mattermost sends as X-Version-Id; serverVer is what matterctl shows.
 	serverVerHeader = "10.5.0.12345.3f2a9c0d.false"
 	serverVer       = "10.5.0"
@@ -167,6 +169,15 @@ func stubMe(reg *httpstub.Registry, token string, resp httpstub.Responder) {
 
 func meOK(username string) httpstub.Responder {
 	return httpstub.WithHeader(httpstub.JSONResponse(200, testUser(username)), model.HeaderVersionId, serverVerHeader)
+}
+
+// stubLogout expects the session token to be logged out once and answers with resp.
+func stubLogout(reg *httpstub.Registry, token string, resp httpstub.Responder) {
+	reg.Register(authed("POST", logoutPath, token), resp)
+}
+
+func logoutOK() httpstub.Responder {
+	return httpstub.JSONResponse(200, map[string]string{"status": "OK"})
 }
 
 func tokenRejected() httpstub.Responder {

@@ -28,6 +28,7 @@ type LoginOptions struct {
 	TokenStdin      bool
 	MFAToken        string
 	NoActivate      bool
+	DryRun          bool
 	// Password and AccessToken are mmctl's hidden argv flags, accepted with a warning.
 	Password    string
 	AccessToken string
@@ -53,13 +54,14 @@ At a terminal, whatever is missing is asked for: the URL, the profile name (defa
 server's host), the username and password (masked), and the MFA code when the server asks
 for one. Without a terminal nothing is asked: a missing value is an error that names the
 flag to pass. Secrets are read from files or standard input, never from the command line
-(the hidden --password and --access-token flags of mmctl still work, with a warning).`,
-		Example: `  # interactive
-  matterctl auth login
+(the hidden --password and --access-token flags of mmctl still work, with a warning).
 
-  # scripts: password or token from a file or standard input
+--dry-run checks the credentials the same way and stores nothing; the session a password
+check opens is closed again.`,
+		Example: `  matterctl auth login
   matterctl auth login https://mm.example.com --name prod --username admin --password-file ~/.mm-pass
-  printf '%s' "$TOKEN" | matterctl auth login https://mm.example.com --name ci --token-stdin`,
+  matterctl auth login https://mm.example.com --name ci --token-stdin <<<"$TOKEN"
+  matterctl auth login https://mm.example.com --username admin --password-file ~/.mm-pass --dry-run`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
@@ -83,6 +85,7 @@ flag to pass. Secrets are read from files or standard input, never from the comm
 	fl.BoolVar(&opts.TokenStdin, "token-stdin", false, "Read a personal access token from standard input")
 	fl.StringVarP(&opts.MFAToken, "mfa-token", "m", "", "Multi-factor authentication code")
 	fl.BoolVar(&opts.NoActivate, "no-activate", false, "Store the profile without making it the current one")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "Check the credentials, store nothing")
 	fl.StringVarP(&opts.Password, "password", "p", "", "Password (exposed in the process list: use --password-file)")
 	fl.StringVarP(&opts.AccessToken, "access-token", "a", "", "Access token (exposed in the process list: use --access-token-file)")
 	_ = fl.MarkHidden("password")
@@ -279,7 +282,8 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 		return err
 	}
 	replaced, activated := false, false
-	err = store.Update(func(file *config.File) error {
+	// The dry run decides as the update below does, on the file as it is now.
+	place := func(file *config.File) error {
 		_, replaced = file.Get(name)
 		file.Put(profile)
 		if !opts.NoActivate || file.Current == "" {
@@ -287,20 +291,35 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 			activated = true
 		}
 		return nil
-	})
-	if err != nil {
-		return err
 	}
-
-	verb := "stored"
-	if replaced {
-		verb = "updated"
+	if opts.DryRun {
+		endCheckSession(ctx, c, p, v)
+		file, err := store.Load()
+		if err != nil {
+			return err
+		}
+		_ = place(file)
+		verb, suffix := "store", ""
+		if replaced {
+			verb = "update"
+		}
+		if activated {
+			suffix = " and make it the current one"
+		}
+		p.Infof("would %s profile %q for %s on %s%s (the credentials are valid)", verb, name, v.User.Username, serverURL, suffix)
+	} else {
+		if err := store.Update(place); err != nil {
+			return err
+		}
+		verb, suffix := "stored", ""
+		if replaced {
+			verb = "updated"
+		}
+		if activated {
+			suffix = ", now the current profile"
+		}
+		p.Successf("Logged in to %s as %s: profile %q %s%s", serverURL, v.User.Username, name, verb, suffix)
 	}
-	suffix := ""
-	if activated {
-		suffix = ", now the current profile"
-	}
-	p.Successf("Logged in to %s as %s: profile %q %s%s", serverURL, v.User.Username, name, verb, suffix)
 	if f.Getenv("MATTERCTL_URL") != "" || f.Getenv("MATTERCTL_TOKEN") != "" {
 		p.Warnf("MATTERCTL_URL/MATTERCTL_TOKEN are set and take precedence over stored profiles")
 	}

@@ -421,6 +421,69 @@ func TestLoginRun(t *testing.T) {
 			secrets:     []string{testPassword, sessionToken, "env-TOKEN"},
 		},
 		{
+			name:    "dry run with a password: checked, session closed, nothing stored",
+			args:    []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin", "--dry-run"},
+			stdin:   testPassword,
+			seed:    []*config.Profile{other},
+			current: "other",
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+				stubLogout(reg, sessionToken, logoutOK())
+			},
+			wantStderr: []string{`would store profile "prod" for admin on https://mm.example.com and make it the current one (the credentials are valid)` + "\n"},
+			secrets:    []string{testPassword, sessionToken},
+		},
+		{
+			name:    "dry run with a token: an update, no session to close",
+			args:    []string{serverURL, "--name", "prod", "--token-stdin", "--no-activate", "--dry-run"},
+			stdin:   patToken,
+			seed:    []*config.Profile{prodOld, other},
+			current: "other",
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubMe(reg, patToken, meOK("ci-bot"))
+			},
+			wantStderr: []string{`would update profile "prod" for ci-bot on https://mm.example.com (the credentials are valid)` + "\n"},
+			secrets:    []string{patToken},
+		},
+		{
+			name:  "dry run with --json prints the profile it would store",
+			json:  true,
+			args:  []string{serverURL, "--name", "ci", "--token-stdin", "--dry-run"},
+			stdin: patToken,
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubMe(reg, patToken, meOK("ci-bot"))
+			},
+			wantJSON: map[string]any{"name": "ci", "url": serverURL, "username": "ci-bot", "method": "token", "current": true},
+			secrets:  []string{patToken},
+		},
+		{
+			name:  "dry run: a session that cannot be closed is a warning",
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin", "--dry-run"},
+			stdin: testPassword,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+				stubLogout(reg, sessionToken, httpstub.AppErrorResponse(500, "x", "boom"))
+			},
+			wantStderr: []string{"warning: the credentials are valid, but the session opened to check them could not be closed: boom", `would store profile "prod"`},
+			secrets:    []string{testPassword, sessionToken},
+		},
+		{
+			name:  "dry run with a wrong password: exit 4",
+			args:  []string{serverURL, "--name", "prod", "--username", "admin", "--password-stdin", "--dry-run"},
+			stdin: testPassword,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubPing(reg)
+				stubLogin(t, reg, "admin", testPassword, "", loginRejected())
+			},
+			wantExit: cmdutil.ExitAuth,
+			wantErr:  "login failed",
+			secrets:  []string{testPassword},
+		},
+		{
 			name:  "a login answer without a token is an error",
 			args:  []string{serverURL, "-n", "prod", "-u", "admin", "--password-stdin"},
 			stdin: testPassword,

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
+
 	"github.com/matterctl/matterctl/commands/cmdtest"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/config"
@@ -405,5 +407,100 @@ func TestTokenWithoutCredentials(t *testing.T) {
 	wantExit(t, e.Exec(NewCmdToken(e.F, nil)), cmdutil.ExitAuth)
 	if e.Out.Len() != 0 {
 		t.Errorf("stdout %q", e.Out.String())
+	}
+}
+
+// TestProfileDryRuns checks that --dry-run of set, delete and clean says what would change and
+// leaves the credentials file byte for byte as it was.
+func TestProfileDryRuns(t *testing.T) {
+	tests := []struct {
+		name       string
+		cmd        func(e *testEnv) *cobra.Command
+		args       []string
+		tty        bool
+		seed       bool
+		corrupt    bool
+		wantExit   int
+		wantStderr string
+	}{
+		{
+			name: "set", cmd: func(e *testEnv) *cobra.Command { return NewCmdSet(e.F, nil) }, args: []string{"dev"}, seed: true,
+			wantStderr: "would make \"dev\" the current profile\n",
+		},
+		{
+			name: "set, unknown profile", cmd: func(e *testEnv) *cobra.Command { return NewCmdSet(e.F, nil) }, args: []string{"nope"}, seed: true,
+			wantExit: cmdutil.ExitNotFound,
+		},
+		{
+			name: "delete", cmd: func(e *testEnv) *cobra.Command { return NewCmdDelete(e.F, nil) }, args: []string{"dev"}, seed: true,
+			wantStderr: "would delete profile \"dev\"\n",
+		},
+		{
+			name: "delete the current profile", cmd: func(e *testEnv) *cobra.Command { return NewCmdDelete(e.F, nil) }, args: []string{"prod"}, seed: true,
+			wantStderr: "would delete profile \"prod\", the current one: no profile would be current\n",
+		},
+		{
+			name: "delete, unknown profile", cmd: func(e *testEnv) *cobra.Command { return NewCmdDelete(e.F, nil) }, args: []string{"nope"}, seed: true,
+			wantExit: cmdutil.ExitNotFound,
+		},
+		{
+			name: "delete without a file creates none", cmd: func(e *testEnv) *cobra.Command { return NewCmdDelete(e.F, nil) }, args: []string{"nope"},
+			wantExit: cmdutil.ExitNotFound,
+		},
+		{
+			name: "clean", cmd: func(e *testEnv) *cobra.Command { return NewCmdClean(e.F, nil) }, seed: true,
+			wantStderr: "would delete $CONFIG and its profiles: dev, prod\n",
+		},
+		{
+			name: "clean at a terminal asks nothing", tty: true, cmd: func(e *testEnv) *cobra.Command { return NewCmdClean(e.F, nil) }, seed: true,
+			wantStderr: "would delete $CONFIG and its profiles: dev, prod\n",
+		},
+		{
+			name: "clean a corrupt file", cmd: func(e *testEnv) *cobra.Command { return NewCmdClean(e.F, nil) }, corrupt: true,
+			wantStderr: "would delete $CONFIG (config file $CONFIG is not valid JSON",
+		},
+		{
+			name: "clean without a file", cmd: func(e *testEnv) *cobra.Command { return NewCmdClean(e.F, nil) },
+			wantStderr: "$CONFIG does not exist: nothing to delete\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestEnv(t, tt.tty)
+			if tt.seed {
+				e.seed("prod", prodProfile, devProfile)
+			}
+			if tt.corrupt {
+				e.writeFile("config.json", `{"profiles": [`)
+			}
+			before := e.rawConfig()
+			err := e.Exec(tt.cmd(e), append(tt.args, "--dry-run")...)
+			wantExit(t, err, tt.wantExit)
+			if after := e.rawConfig(); string(after) != string(before) {
+				t.Errorf("the config file changed:\nbefore %s\nafter %s", before, after)
+			}
+			want := strings.ReplaceAll(tt.wantStderr, "$CONFIG", e.ConfigPath)
+			if !strings.HasPrefix(e.ErrOut.String(), want) {
+				t.Errorf("stderr %q, want %q", e.ErrOut.String(), want)
+			}
+			if e.Out.Len() != 0 {
+				t.Errorf("stdout %q", e.Out.String())
+			}
+			if len(e.Prompter.Asked()) != 0 {
+				t.Errorf("asked %q", e.Prompter.Asked())
+			}
+		})
+	}
+}
+
+// TestCleanConfirmIsYes checks --confirm, mmctl's spelling, as --yes: nothing is asked.
+func TestCleanConfirmIsYes(t *testing.T) {
+	e := newTestEnv(t, true)
+	e.seed("prod", prodProfile)
+	if err := e.Exec(NewCmdClean(e.F, nil), "--confirm"); err != nil {
+		t.Fatal(err)
+	}
+	if e.rawConfig() != nil {
+		t.Error("the file is still there")
 	}
 }

@@ -21,6 +21,7 @@ type RenewOptions struct {
 	MFAToken        string
 	Password        string
 	AccessToken     string
+	DryRun          bool
 }
 
 // NewCmdRenew builds `auth renew`.
@@ -32,13 +33,15 @@ func NewCmdRenew(f *cmdutil.Factory, runF func(context.Context, *RenewOptions) e
 		Long: `Log a stored profile in again: password profiles get a new session (the password, and the
 MFA code for MFA profiles, are asked for at a terminal or read from a file or standard input);
 token profiles take a new personal access token. The new credentials are checked against the
-server before the profile is updated. Without a name, the current profile is renewed.`,
+server before the profile is updated. Without a name, the current profile is renewed.
+
+--dry-run checks the new credentials the same way and updates nothing; the session a password
+check opens is closed again.`,
 		Example: `  matterctl auth renew prod
-  matterctl auth renew ci --access-token-file new-token.txt`,
-		Args: cobra.MaximumNArgs(1),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			return cmdutil.ProfileNames(f), cobra.ShellCompDirectiveNoFileComp
-		},
+  matterctl auth renew ci --access-token-file new-token.txt
+  matterctl auth renew prod --password-file pass.txt --dry-run`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteProfiles(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Name = args[0]
@@ -60,6 +63,7 @@ server before the profile is updated. Without a name, the current profile is ren
 	fl.StringVarP(&opts.MFAToken, "mfa-token", "m", "", "Multi-factor authentication code")
 	fl.StringVarP(&opts.Password, "password", "p", "", "Password (exposed in the process list: use --password-file)")
 	fl.StringVarP(&opts.AccessToken, "access-token", "a", "", "Access token (exposed in the process list: use --access-token-file)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "Check the new credentials, update nothing")
 	_ = fl.MarkHidden("password")
 	_ = fl.MarkHidden("access-token")
 	return cmd
@@ -166,6 +170,11 @@ func renewRun(ctx context.Context, opts *RenewOptions) error {
 	}
 	if err != nil {
 		return err
+	}
+	if opts.DryRun {
+		endCheckSession(ctx, c, p, v)
+		p.Infof("would renew the credentials of profile %q (%s on %s)", name, v.User.Username, prof.URL)
+		return nil
 	}
 	errGone := errors.New("gone")
 	err = store.Update(func(file *config.File) error {

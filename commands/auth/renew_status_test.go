@@ -180,6 +180,37 @@ func TestRenewRun(t *testing.T) {
 			wantExit: cmdutil.ExitUsage, wantErr: "--password-file or --password-stdin",
 		},
 		{
+			name:  "dry run with a password: checked, session closed, nothing updated",
+			args:  []string{"prod", "--password-stdin", "--dry-run"},
+			stdin: testPassword,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubLogin(t, reg, "admin", testPassword, "", loginOK("admin", newSession))
+				stubLogout(reg, newSession, logoutOK())
+			},
+			wantStderr: "would renew the credentials of profile \"prod\" (admin on https://mm.example.com)\n",
+			secrets:    []string{testPassword, newSession, prodProfile.Token},
+		},
+		{
+			name:  "dry run with a token: checked, nothing updated",
+			args:  []string{"dev", "--token-stdin", "--dry-run"},
+			stdin: newPAT,
+			stubs: func(_ *testing.T, reg *httpstub.Registry) {
+				reg.Register(authed("GET", mePath, newPAT), meOK("bob"))
+			},
+			wantStderr: "would renew the credentials of profile \"dev\" (bob on https://dev.example.com)\n",
+			secrets:    []string{newPAT, devProfile.Token},
+		},
+		{
+			name:  "dry run with a wrong password: exit 4",
+			args:  []string{"prod", "--password-stdin", "--dry-run"},
+			stdin: testPassword,
+			stubs: func(t *testing.T, reg *httpstub.Registry) {
+				stubLogin(t, reg, "admin", testPassword, "", loginRejected())
+			},
+			wantExit: cmdutil.ExitAuth,
+			secrets:  []string{testPassword},
+		},
+		{
 			name: "a password for a token profile is a usage error", args: []string{"dev", "--password-stdin"}, stdin: testPassword,
 			wantExit: cmdutil.ExitUsage, wantErr: `profile "dev" uses a personal access token`, secrets: []string{testPassword},
 		},

@@ -12,8 +12,9 @@ import (
 
 // SetOptions are the inputs of `auth set`.
 type SetOptions struct {
-	F    *cmdutil.Factory
-	Name string
+	F      *cmdutil.Factory
+	Name   string
+	DryRun bool
 }
 
 // NewCmdSet builds `auth set` (alias `switch`).
@@ -23,16 +24,13 @@ func NewCmdSet(f *cmdutil.Factory, runF func(context.Context, *SetOptions) error
 		Use:     "set [<name>]",
 		Aliases: []string{"switch"},
 		Short:   "Make a stored profile the current one",
-		Long:    "Make a stored profile the current one. At a terminal, without a name, pick one from a list.",
+		Long: `Make a stored profile the current one. At a terminal, without a name, pick one from a list.
+--dry-run checks that the profile exists and changes nothing.`,
 		Example: `  matterctl auth set prod
-  matterctl auth switch`,
-		Args: cobra.MaximumNArgs(1),
-		ValidArgsFunction: func(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-			if len(args) > 0 {
-				return nil, cobra.ShellCompDirectiveNoFileComp
-			}
-			return cmdutil.ProfileNames(f), cobra.ShellCompDirectiveNoFileComp
-		},
+  matterctl auth switch
+  matterctl auth set prod --dry-run`,
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: cmdutil.CompleteFirst(cmdutil.CompleteProfiles(f)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Name = args[0]
@@ -45,6 +43,7 @@ func NewCmdSet(f *cmdutil.Factory, runF func(context.Context, *SetOptions) error
 			return setRun(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "Check that the profile exists, change nothing")
 	return cmd
 }
 
@@ -70,6 +69,17 @@ func setRun(_ context.Context, opts *SetOptions) error {
 		if name, err = opts.F.Prompter.Select("Profile to use", names, file.Current); err != nil {
 			return promptError(err)
 		}
+	}
+	if opts.DryRun {
+		file, err := store.Load()
+		if err != nil {
+			return err
+		}
+		if _, ok := file.Get(name); !ok {
+			return &cmdutil.NotFoundError{Kind: "profile", Name: name}
+		}
+		p.Infof("would make %q the current profile", name)
+		return nil
 	}
 	errMissing := errors.New("missing")
 	err = store.Update(func(file *config.File) error {

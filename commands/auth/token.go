@@ -22,8 +22,10 @@ func NewCmdToken(f *cmdutil.Factory, runF func(context.Context, *TokenOptions) e
 		Use:   "token",
 		Short: "Print the token of the credentials in use",
 		Long: `Print the token of the credentials in use, for other tools. It is the only command
-that prints a secret, and it prints nothing else.`,
-		Example: `  curl -H "Authorization: Bearer $(matterctl auth token)" https://mm.example.com/api/v4/users/me
+that prints a secret, and it prints nothing else:
+
+  curl -H "Authorization: Bearer $(matterctl auth token)" https://mm.example.com/api/v4/users/me`,
+		Example: `  matterctl auth token
   matterctl auth token --server prod`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

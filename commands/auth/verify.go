@@ -13,6 +13,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/config"
+	"github.com/matterctl/matterctl/printer"
 )
 
 // mfaRequiredIDs are the server error IDs that mean "this account needs an MFA code".
@@ -98,6 +99,18 @@ func verifyLogin(ctx context.Context, c client.Client, s secrets) (*verified, er
 		return nil, errors.New("login failed: the server returned no session token")
 	}
 	return &verified{User: me, Token: token, Method: method}, nil
+}
+
+// endCheckSession logs out the session that verifyLogin opened with a password, for runs that
+// only check credentials (--dry-run): the check must leave no session behind. A token needs
+// nothing: checking it opened no session.
+func endCheckSession(ctx context.Context, c client.Client, p *printer.Printer, v *verified) {
+	if v.Method == config.MethodToken {
+		return
+	}
+	if _, err := c.Logout(ctx); err != nil {
+		p.Warnf("the credentials are valid, but the session opened to check them could not be closed: %s", cmdutil.ErrorMessageLine(err))
+	}
 }
 
 // loginError makes a rejected login an authentication error (exit 4) with a plain message.

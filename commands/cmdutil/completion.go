@@ -13,10 +13,10 @@ const (
 	completionLimit   = 50
 )
 
-// CompleteUsers suggests usernames that start with the word being completed, asking the server
-// with a short timeout. Any failure (no credentials, no network) suggests nothing: completion
-// must never print errors into the user's shell.
-func CompleteUsers(f *Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+// CompleteUsers suggests usernames that start with the word being completed, at every
+// argument position, asking the server with a short timeout. Any failure (no credentials, no
+// network) suggests nothing: completion must never print errors into the user's shell.
+func CompleteUsers(f *Factory) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 		c, err := f.Client()
 		if err != nil {
@@ -39,26 +39,26 @@ func CompleteUsers(f *Factory) func(*cobra.Command, []string, string) ([]string,
 	}
 }
 
-// AddUserCompletion sets user completion on every subcommand of group whose usage starts with
-// a user argument: all positions for "<user>...", the first one for "<user> <other>".
-func AddUserCompletion(f *Factory, group *cobra.Command) {
-	complete := CompleteUsers(f)
-	for _, c := range group.Commands() {
-		AddUserCompletion(f, c)
-		if c.ValidArgsFunction != nil {
-			continue
-		}
-		_, rest, _ := strings.Cut(c.Use, " ")
-		switch {
-		case strings.HasPrefix(rest, "<user>...") || strings.HasPrefix(rest, "<guest>...") || strings.HasPrefix(rest, "(<user>..."):
-			c.ValidArgsFunction = complete
-		case strings.HasPrefix(rest, "<user>"):
-			c.ValidArgsFunction = func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-				if len(args) > 0 {
-					return nil, cobra.ShellCompDirectiveNoFileComp
-				}
-				return complete(cmd, args, toComplete)
-			}
-		}
+// CompleteProfiles suggests the names of the stored profiles, at every argument position.
+// A missing or unreadable credentials file suggests nothing.
+func CompleteProfiles(f *Factory) cobra.CompletionFunc {
+	return func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return ProfileNames(f), cobra.ShellCompDirectiveNoFileComp
 	}
+}
+
+// CompleteAt completes the argument at position i (0-based) with complete, and suggests
+// nothing (and no file names) at any other position.
+func CompleteAt(i int, complete cobra.CompletionFunc) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		if len(args) != i {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return complete(cmd, args, toComplete)
+	}
+}
+
+// CompleteFirst completes the first argument with complete, and nothing after it.
+func CompleteFirst(complete cobra.CompletionFunc) cobra.CompletionFunc {
+	return CompleteAt(0, complete)
 }

@@ -25,8 +25,9 @@ type MemberOptions struct {
 func NewCmdMember(f *cmdutil.Factory, runF func(context.Context, *MemberOptions) error) *cobra.Command {
 	opts := &MemberOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "member <user>...",
-		Short: "Remove the system admin role from users",
+		Use:               "member <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Remove the system admin role from users",
 		Long: `Remove the system_admin role from users, keeping their other roles, so they are plain
 members. Users who are not system admins are left unchanged (a note says so).
 

@@ -14,7 +14,6 @@ func NewCmdRoles(f *cmdutil.Factory) *cobra.Command {
 		Short: "Make users system admins or members, and list roles",
 	}
 	cmd.AddCommand(NewCmdSystemAdmin(f, nil), NewCmdMember(f, nil), NewCmdList(f, nil))
-	cmdutil.AddUserCompletion(f, cmd)
 	cmdutil.RejectEmptyArgs(cmd)
 	return cmd
 }

@@ -30,9 +30,10 @@ type SystemAdminOptions struct {
 func NewCmdSystemAdmin(f *cmdutil.Factory, runF func(context.Context, *SystemAdminOptions) error) *cobra.Command {
 	opts := &SystemAdminOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:     "system-admin <user>...",
-		Aliases: []string{"system_admin"},
-		Short:   "Make users system admins",
+		Use:               "system-admin <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Aliases:           []string{"system_admin"},
+		Short:             "Make users system admins",
 		Long: `Give users the system_admin role, keeping their other roles. Users who already have it
 are left unchanged (a note says so).
 

@@ -33,8 +33,9 @@ type GenerateOptions struct {
 func NewCmdGenerate(f *cmdutil.Factory, runF func(context.Context, *GenerateOptions) error) *cobra.Command {
 	opts := &GenerateOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "generate <user> <description>",
-		Short: "Generate a personal access token for a user",
+		Use:               "generate <user> <description>",
+		ValidArgsFunction: cmdutil.CompleteFirst(cmdutil.CompleteUsers(f)),
+		Short:             "Generate a personal access token for a user",
 		Long: `Generate a personal access token for a user.
 
 The token is printed once, on standard output, and cannot be shown again: store it now. In
@@ -46,7 +47,7 @@ Personal access tokens must be enabled on the server (System Console > Integrati
 Integration Management, ServiceSettings.EnableUserAccessTokens) and the user must be allowed
 to create them.`,
 		Example: `  matterctl token generate ci-bot "CI pipeline"
-  TOKEN=$(matterctl token generate alice "backup script")
+  matterctl token generate alice "backup script" > backup-token.txt
   matterctl token generate alice "deploy" --json | jq -r .token`,
 		Args: cmdutil.ExactArgs(2, "a user and a description"),
 		RunE: func(cmd *cobra.Command, args []string) error {

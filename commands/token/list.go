@@ -39,8 +39,9 @@ var tokenColumns = []printer.Column[*model.UserAccessToken]{
 func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
 	opts := &ListOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "list <user>",
-		Short: "List a user's personal access tokens",
+		Use:               "list <user>",
+		ValidArgsFunction: cmdutil.CompleteFirst(cmdutil.CompleteUsers(f)),
+		Short:             "List a user's personal access tokens",
 		Long: `List a user's personal access tokens: ID, description and whether it is active. The
 token values themselves cannot be shown again after creation.
 

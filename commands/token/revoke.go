@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -20,21 +21,30 @@ type RevokeOptions struct {
 	Client  func() (client.Client, error)
 	Printer func() (*printer.Printer, error)
 
+	// Confirm asks the question at a terminal and returns whether to go ahead.
+	Confirm func(question string) (bool, error)
+
 	TokenIDs []string
 	Bulk     cmdutil.BulkFlags
+	Yes      cmdutil.ConfirmFlags
 }
 
 // NewCmdRevoke builds `token revoke`.
 func NewCmdRevoke(f *cmdutil.Factory, runF func(context.Context, *RevokeOptions) error) *cobra.Command {
 	opts := &RevokeOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts.Confirm = func(question string) (bool, error) { return f.Prompter.Confirm(question, false) }
 	cmd := &cobra.Command{
 		Use:   "revoke <token-id>...",
 		Short: "Revoke personal access tokens",
 		Long: `Revoke personal access tokens, given by ID (as shown by ` + "`matterctl token list`" + `), as
 arguments or with --file. Every ID is processed: a failure is reported on standard error and
 the others are still revoked (exit status 3 when some failed). --dry-run checks that each
-token exists and revokes nothing.`,
+token exists and revokes nothing.
+
+A revoked token cannot be used again. At a terminal the command asks for confirmation unless
+--confirm (or --yes) is given; without a terminal it asks nothing.`,
 		Example: `  matterctl token revoke 3w8qbzx7yfbpmjgt1w9j4ku5nh
+  matterctl token revoke 3w8qbzx7yfbpmjgt1w9j4ku5nh --yes
   matterctl token list alice --inactive --json | jq -r '.[].id' | matterctl token revoke --file -`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ids, err := opts.Bulk.Args(args, opts.IO.In, "token ID")
@@ -49,6 +59,7 @@ token exists and revokes nothing.`,
 		},
 	}
 	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "token IDs")
+	cmdutil.AddConfirmFlags(cmd, &opts.Yes)
 	return cmd
 }
 
@@ -67,6 +78,17 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 			return fmt.Sprintf("would revoke token %s (%q, of user %s)", t.Id, t.Description, t.UserId)
 		},
 		Message: func(t *model.UserAccessToken) string { return "Revoked token " + t.Id },
+		Confirm: func(tokens []*model.UserAccessToken) error {
+			// Scripts, as with mmctl, need no flag: only a person at a terminal is asked.
+			if opts.Yes.Yes || len(tokens) == 0 || !opts.IO.CanPrompt() {
+				return nil
+			}
+			ok, err := opts.Confirm(revokeQuestion(tokens))
+			if err != nil || !ok {
+				return cmdutil.ErrCancelled
+			}
+			return nil
+		},
 		Apply: func(ctx context.Context, t *model.UserAccessToken) (*model.UserAccessToken, error) {
 			if _, err := c.RevokeUserAccessToken(ctx, t.Id); err != nil {
 				if client.IsNotFound(err) {
@@ -77,6 +99,23 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 			return t, nil
 		},
 	})
+}
+
+// revokeQuestion names the tokens about to be revoked (the first ten, then a count).
+func revokeQuestion(tokens []*model.UserAccessToken) string {
+	if len(tokens) == 1 {
+		return fmt.Sprintf("Revoke token %s (%q)? It cannot be used again.", tokens[0].Id, tokens[0].Description)
+	}
+	const shown = 10
+	names := make([]string, 0, shown)
+	for _, t := range tokens[:min(shown, len(tokens))] {
+		names = append(names, fmt.Sprintf("%s (%q)", t.Id, t.Description))
+	}
+	list := strings.Join(names, ", ")
+	if len(tokens) > shown {
+		list += fmt.Sprintf(" and %d more", len(tokens)-shown)
+	}
+	return fmt.Sprintf("Revoke %d tokens: %s? They cannot be used again.", len(tokens), list)
 }
 
 // tokenKind is the kind of token arguments: token IDs, each looked up (GET

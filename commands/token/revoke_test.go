@@ -29,6 +29,17 @@ func TestRevokeFlags(t *testing.T) {
 		t.Errorf("options = %+v", *got)
 	}
 
+	for _, argv := range [][]string{{"x", "--yes"}, {"x", "-y"}, {"x", "--confirm"}} {
+		env := cmdtest.New(t)
+		var got *RevokeOptions
+		if err := env.Exec(NewCmdRevoke(env.F, func(_ context.Context, o *RevokeOptions) error { got = o; return nil }), argv...); err != nil {
+			t.Fatal(err)
+		}
+		if !got.Yes.Yes {
+			t.Errorf("%v: Yes not set", argv)
+		}
+	}
+
 	for _, argv := range [][]string{{}, {"x", "--parallel", "0"}} {
 		env := cmdtest.New(t)
 		err := env.Exec(NewCmdRevoke(env.F, func(context.Context, *RevokeOptions) error { return nil }), argv...)
@@ -151,6 +162,58 @@ func TestRevokeRun(t *testing.T) {
 				t.Errorf("stdout = %q, want nothing", env.Out)
 			}
 			checkCalls(t, env.Fake, tt.wantCalls)
+		})
+	}
+}
+
+// TestRevokeConfirmation asks at a terminal, after every ID is looked up, unless --confirm or
+// --yes is given; without a terminal, as mmctl, it asks nothing; a dry run never asks.
+func TestRevokeConfirmation(t *testing.T) {
+	a, b := model.NewId(), model.NewId()
+	existing := map[string]*model.UserAccessToken{
+		a: {Id: a, UserId: "u1", Description: "ci", IsActive: true},
+		b: {Id: b, UserId: "u2", Description: "backup", IsActive: true},
+	}
+	tests := []struct {
+		name        string
+		tty         bool
+		argv        []string
+		prompts     []cmdtest.Answer
+		wantCode    int
+		wantRevoked int
+		wantAsked   string
+	}{
+		{name: "confirmed at a terminal", tty: true, argv: []string{a},
+			prompts:     []cmdtest.Answer{cmdtest.Confirm("Revoke token", true)},
+			wantRevoked: 1, wantAsked: "Revoke token " + a + ` ("ci")? It cannot be used again.`},
+		{name: "several, declined at a terminal", tty: true, argv: []string{a, b},
+			prompts:  []cmdtest.Answer{cmdtest.Confirm("Revoke 2 tokens", false)},
+			wantCode: cmdutil.ExitInterrupted, wantAsked: "Revoke 2 tokens: " + a + ` ("ci"), ` + b + ` ("backup")? They cannot be used again.`},
+		{name: "--yes at a terminal asks nothing", tty: true, argv: []string{a, "--yes"}, wantRevoked: 1},
+		{name: "--confirm at a terminal asks nothing", tty: true, argv: []string{a, b, "--confirm"}, wantRevoked: 2},
+		{name: "a dry run at a terminal asks nothing", tty: true, argv: []string{a, "--dry-run"}},
+		{name: "nothing resolved: nothing to ask", tty: true, argv: []string{"not-an-id"}, wantCode: cmdutil.ExitError},
+		{name: "without a terminal nothing is asked", argv: []string{a, b}, wantRevoked: 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := cmdtest.New(t, cmdtest.TTY(tt.tty))
+			env.Prompter.Script(tt.prompts...)
+			env.Fake.GetUserAccessTokenFunc = func(_ context.Context, id string) (*model.UserAccessToken, *model.Response, error) {
+				c := *existing[id]
+				return &c, nil, nil
+			}
+			env.Fake.RevokeUserAccessTokenFunc = func(context.Context, string) (*model.Response, error) { return nil, nil }
+			err := env.Exec(NewCmdRevoke(env.F, nil), tt.argv...)
+			if code := cmdutil.ExitCode(err); code != tt.wantCode {
+				t.Fatalf("exit %d (%v), want %d", code, err, tt.wantCode)
+			}
+			if n := env.Fake.Calls("RevokeUserAccessToken"); n != tt.wantRevoked {
+				t.Errorf("%d revoked, want %d", n, tt.wantRevoked)
+			}
+			if got := strings.Join(env.Prompter.Asked(), "|"); got != tt.wantAsked {
+				t.Errorf("asked %q, want %q", got, tt.wantAsked)
+			}
 		})
 	}
 }

@@ -14,7 +14,6 @@ func NewCmdToken(f *cmdutil.Factory) *cobra.Command {
 		Short: "Generate, list and revoke users' personal access tokens",
 	}
 	cmd.AddCommand(NewCmdGenerate(f, nil), NewCmdList(f, nil), NewCmdRevoke(f, nil))
-	cmdutil.AddUserCompletion(f, cmd)
 	cmdutil.RejectEmptyArgs(cmd)
 	return cmd
 }

@@ -26,8 +26,9 @@ type ActivateOptions struct {
 func NewCmdActivate(f *cmdutil.Factory, runF func(context.Context, *ActivateOptions) error) *cobra.Command {
 	opts := &ActivateOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "activate <user>...",
-		Short: "Activate users",
+		Use:               "activate <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Activate users",
 		Long: `Activate deactivated users, so they can log in again.
 
 Users are given as IDs, usernames, @usernames or emails, as arguments or with --file.`,

@@ -39,8 +39,9 @@ type ChangePasswordOptions struct {
 func NewCmdChangePassword(f *cmdutil.Factory, runF func(context.Context, *ChangePasswordOptions) error) *cobra.Command {
 	opts := &ChangePasswordOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer, Prompter: f.Prompter}
 	cmd := &cobra.Command{
-		Use:   "change-password <user>",
-		Short: "Change a user's password",
+		Use:               "change-password <user>",
+		ValidArgsFunction: cmdutil.CompleteFirst(cmdutil.CompleteUsers(f)),
+		Short:             "Change a user's password",
 		Long: `Change a user's password.
 
 An admin changes another user's password without knowing it. Changing your own password
@@ -54,15 +55,10 @@ list and shell history.
 
 With --hashed the new password is an already hashed value (bcrypt, as the server stores it);
 no current password is needed.`,
-		Example: `  # interactive: prompts for what is needed
-  matterctl user change-password alice
-
-  # scripts
+		Example: `  matterctl user change-password alice
   matterctl user change-password alice --password-file new-pass.txt
-  printf '%s' "$NEW" | matterctl user change-password alice --password-file -
+  matterctl user change-password alice --password-file - <<<"$NEW"
   matterctl user change-password me --current-file old.txt --password-file new.txt
-
-  # an already hashed password
   matterctl user change-password alice --hashed --password-file hash.txt`,
 		Args: cmdutil.ExactArgs(1, "one user"),
 		RunE: func(cmd *cobra.Command, args []string) error {

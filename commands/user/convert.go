@@ -47,8 +47,9 @@ var convertUserOnlyFlags = []string{"password", "password-file", "username", "em
 func NewCmdConvert(f *cmdutil.Factory, runF func(context.Context, *ConvertOptions) error) *cobra.Command {
 	opts := &ConvertOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer, Prompter: f.Prompter}
 	cmd := &cobra.Command{
-		Use:   "convert (<user>... --bot | <bot> --user --password-file FILE)",
-		Short: "Convert users to bots, or a bot to a user",
+		Use:               "convert (<user>... --bot | <bot> --user --password-file FILE)",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Convert users to bots, or a bot to a user",
 		Long: `Convert user accounts to bots (--bot), or one bot to a user account (--user).
 
 With --bot, users are given as IDs, usernames, @usernames or emails, as arguments or with

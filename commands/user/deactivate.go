@@ -25,14 +25,15 @@ type DeactivateOptions struct {
 func NewCmdDeactivate(f *cmdutil.Factory, runF func(context.Context, *DeactivateOptions) error) *cobra.Command {
 	opts := &DeactivateOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "deactivate <user>...",
-		Short: "Deactivate users",
+		Use:               "deactivate <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Deactivate users",
 		Long: `Deactivate users: they can no longer log in and their sessions end. Their content stays.
 
 Users are given as IDs, usernames, @usernames or emails, as arguments or with --file. Users who
 sign in through SSO must also be deactivated in the SSO provider: a warning says so.`,
 		Example: `  matterctl user deactivate alice bob@example.com
-  cut -f1 leavers.tsv | matterctl user deactivate --file - --json`,
+  matterctl user deactivate --file leavers.txt --json`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			users, err := opts.Bulk.Args(args, opts.IO.In, "user")
 			if err != nil {

@@ -34,8 +34,9 @@ func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *DeleteOptions)
 	opts := &DeleteOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	opts.Confirm = func(question string) error { return opts.Yes.Confirm(f, question) }
 	cmd := &cobra.Command{
-		Use:   "delete <user>...",
-		Short: "Permanently delete users",
+		Use:               "delete <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Permanently delete users",
 		Long: `Permanently delete users and everything they own: posts, files, memberships, tokens.
 This cannot be undone; make sure a database backup exists. To keep the content, use
 ` + "`matterctl user deactivate`" + ` instead.

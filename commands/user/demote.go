@@ -27,8 +27,9 @@ type DemoteOptions struct {
 func NewCmdDemote(f *cmdutil.Factory, runF func(context.Context, *DemoteOptions) error) *cobra.Command {
 	opts := &DemoteOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "demote <user>...",
-		Short: "Demote users to guests",
+		Use:               "demote <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Demote users to guests",
 		Long: `Demote regular users to guest accounts (their roles become system_guest). Guest accounts
 must be enabled on the server.
 

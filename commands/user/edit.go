@@ -67,11 +67,12 @@ server does not accept clearing it.`,
 func newCmdEditField(f *cmdutil.Factory, runF func(context.Context, *EditOptions) error, field, args, short, long, example string) *cobra.Command {
 	opts := &EditOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer, Field: field}
 	cmd := &cobra.Command{
-		Use:     field + " " + args,
-		Short:   short,
-		Long:    long,
-		Example: example,
-		Args:    cmdutil.ExactArgs(2, "a user and the new "+field),
+		Use:               field + " " + args,
+		ValidArgsFunction: cmdutil.CompleteFirst(cmdutil.CompleteUsers(f)),
+		Short:             short,
+		Long:              long,
+		Example:           example,
+		Args:              cmdutil.ExactArgs(2, "a user and the new "+field),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.User, opts.Value = args[0], args[1]
 			if err := validateEditValue(field, opts.Value); err != nil {

@@ -19,9 +19,10 @@ type InviteOptions struct {
 	Client  func() (client.Client, error)
 	Printer func() (*printer.Printer, error)
 
-	Email  string
-	Teams  []string
-	DryRun bool
+	Email string
+	Teams []string
+	// Bulk holds --file (teams), --parallel and --dry-run.
+	Bulk cmdutil.BulkFlags
 }
 
 // inviteRow is the JSON result for one team argument of `user invite`.
@@ -51,7 +52,8 @@ func NewCmdInvite(f *cmdutil.Factory, runF func(context.Context, *InviteOptions)
 	cmd := &cobra.Command{
 		Use:   "invite <email> <team>...",
 		Short: "Invite someone by email to teams",
-		Long: `Send an email invitation to join each of the given teams (team names or IDs).
+		Long: `Send an email invitation to join each of the given teams (team names or IDs), given as
+arguments or with --file.
 
 The email address is checked before anything is sent. Each team is handled on its own: a team
 that cannot be found or where the invitation is refused is reported on stderr as
@@ -59,22 +61,34 @@ that cannot be found or where the invitation is refused is reported on stderr as
 The server sends the emails in the background, so a mail delivery problem is not reported here
 (mmctl says "Invites may or may not have been sent.").`,
 		Example: `  matterctl user invite new.hire@example.com engineering onboarding
-  matterctl user invite new.hire@example.com engineering --dry-run`,
-		Args: cmdutil.MinimumArgs(2, "an email address and at least one team"),
+  matterctl user invite new.hire@example.com engineering --dry-run
+  matterctl user invite new.hire@example.com --file teams.txt`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if opts.Bulk.File != "" {
+				return cmdutil.MinimumArgs(1, "an email address")(cmd, args)
+			}
+			return cmdutil.MinimumArgs(2, "an email address and at least one team")(cmd, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			email := strings.ToLower(strings.TrimSpace(args[0]))
 			if len(email) > model.UserEmailMaxLength || !userValidEmail(email) {
 				return cmdutil.FlagErrorf("invalid email address %q", args[0])
 			}
+			teams, err := opts.Bulk.Args(args[1:], opts.IO.In, "team")
+			if err != nil {
+				return err
+			}
 			opts.Email = email
-			opts.Teams = args[1:]
+			opts.Teams = teams
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
 			return inviteRun(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "Resolve the teams, print what would be sent, send nothing")
+	cmd.Flags().BoolVar(&opts.Bulk.DryRun, "dry-run", false, "Resolve the teams, print what would be sent, send nothing")
+	cmd.Flags().StringVar(&opts.Bulk.File, "file", "", "Read teams from `FILE`, one per line (- for standard input)")
+	cmd.Flags().IntVar(&opts.Bulk.Parallel, "parallel", cmdutil.DefaultParallel, "How many invitations to send at once")
 	return cmd
 }
 
@@ -91,7 +105,7 @@ func inviteRun(ctx context.Context, opts *InviteOptions) error {
 	if p.Structured() {
 		rows = printer.NewList(p, inviteRowColumns...)
 	}
-	err = cmdutil.RunEach(ctx, p, opts.Teams, cmdutil.DefaultParallel, func(arg string) string { return arg },
+	err = cmdutil.RunEach(ctx, p, opts.Teams, opts.Bulk.Parallel, func(arg string) string { return arg },
 		func(ctx context.Context, arg string) (*model.Team, error) {
 			team, err := cmdutil.ResolveTeam(ctx, c, arg)
 			if err != nil {
@@ -100,7 +114,7 @@ func inviteRun(ctx context.Context, opts *InviteOptions) error {
 			if team == nil {
 				return nil, &cmdutil.NotFoundError{Kind: "team", Name: arg}
 			}
-			if opts.DryRun {
+			if opts.Bulk.DryRun {
 				return team, nil
 			}
 			if _, err := c.InviteUsersToTeam(ctx, team.Id, []string{opts.Email}); err != nil {
@@ -110,7 +124,7 @@ func inviteRun(ctx context.Context, opts *InviteOptions) error {
 		},
 		func(o cmdutil.Outcome[*model.Team]) error {
 			if o.Err == nil {
-				if opts.DryRun {
+				if opts.Bulk.DryRun {
 					p.Infof("would invite %s to %s", opts.Email, o.Result.Name)
 				} else {
 					p.Successf("Invited %s to %s", opts.Email, o.Result.Name)
@@ -119,7 +133,7 @@ func inviteRun(ctx context.Context, opts *InviteOptions) error {
 			if rows == nil {
 				return nil
 			}
-			row := inviteRow{Input: o.Label, OK: o.Err == nil, DryRun: opts.DryRun, Email: opts.Email, Team: o.Result}
+			row := inviteRow{Input: o.Label, OK: o.Err == nil, DryRun: opts.Bulk.DryRun, Email: opts.Email, Team: o.Result}
 			if o.Err != nil {
 				row.Error = cmdutil.ErrorMessageLine(o.Err)
 			}

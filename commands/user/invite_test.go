@@ -3,6 +3,8 @@ package user
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -17,16 +19,25 @@ import (
 
 func TestInviteFlags(t *testing.T) {
 	tests := []struct {
-		name       string
-		argv       []string
-		wantEmail  string
-		wantTeams  []string
-		wantDryRun bool
-		wantErr    string
+		name         string
+		argv         []string
+		stdin        string
+		wantEmail    string
+		wantTeams    []string
+		wantDryRun   bool
+		wantParallel int
+		wantErr      string
 	}{
 		{name: "one team", argv: []string{"new@example.com", "eng"}, wantEmail: "new@example.com", wantTeams: []string{"eng"}},
 		{name: "several teams dry run", argv: []string{"New@Example.com", "eng", "ops", "--dry-run"}, wantEmail: "new@example.com",
 			wantTeams: []string{"eng", "ops"}, wantDryRun: true},
+		{name: "teams from a file", argv: []string{"new@example.com", "eng", "--file", "-", "--parallel", "2"}, stdin: "ops\n# comment\n\nsales\n",
+			wantEmail: "new@example.com", wantTeams: []string{"eng", "ops", "sales"}, wantParallel: 2},
+		{name: "only teams from a file", argv: []string{"new@example.com", "--file", "-"}, stdin: "ops\n",
+			wantEmail: "new@example.com", wantTeams: []string{"ops"}},
+		{name: "an empty file", argv: []string{"new@example.com", "--file", "-"}, wantErr: "give at least one team as an argument or with --file"},
+		{name: "--file without an email", argv: []string{"--file", "-"}, stdin: "ops\n", wantErr: "expects an email address"},
+		{name: "--parallel 0", argv: []string{"new@example.com", "eng", "--parallel", "0"}, wantErr: "--parallel must be between 1 and 64"},
 		{name: "no team", argv: []string{"new@example.com"}, wantErr: "an email address and at least one team"},
 		{name: "nothing", wantErr: "an email address and at least one team"},
 		{name: "invalid email", argv: []string{"not-an-email", "eng"}, wantErr: `invalid email address "not-an-email"`},
@@ -35,6 +46,7 @@ func TestInviteFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			env := cmdtest.New(t)
+			env.In.WriteString(tt.stdin)
 			var got *InviteOptions
 			err := env.Exec(NewCmdInvite(env.F, func(_ context.Context, o *InviteOptions) error { got = o; return nil }), tt.argv...)
 			if tt.wantErr != "" {
@@ -52,7 +64,10 @@ func TestInviteFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Email != tt.wantEmail || !slices.Equal(got.Teams, tt.wantTeams) || got.DryRun != tt.wantDryRun {
+			if tt.wantParallel == 0 {
+				tt.wantParallel = cmdutil.DefaultParallel
+			}
+			if got.Email != tt.wantEmail || !slices.Equal(got.Teams, tt.wantTeams) || got.Bulk.DryRun != tt.wantDryRun || got.Bulk.Parallel != tt.wantParallel {
 				t.Errorf("options = %+v", got)
 			}
 		})
@@ -78,6 +93,7 @@ func TestInviteRun(t *testing.T) {
 		name        string
 		argv        []string
 		format      string
+		file        string // the content of $FILE
 		wantCode    int
 		wantInvited []string // team IDs
 		wantErr     string
@@ -94,6 +110,9 @@ func TestInviteRun(t *testing.T) {
 		{name: "server refuses", argv: []string{"new@example.com", "closed"}, wantCode: cmdutil.ExitAuth,
 			wantInvited: []string{closed.Id},
 			wantErr:     "closed: You do not have the appropriate permissions. (HTTP 403)\n"},
+		{name: "teams from a file, one at a time", argv: []string{"new@example.com", "--file", "$FILE", "--parallel", "1"}, file: "eng\nops\n",
+			wantInvited: []string{eng.Id, ops.Id},
+			wantErr:     "Invited new@example.com to eng\nInvited new@example.com to ops\n"},
 		{name: "dry run invites nobody", argv: []string{"new@example.com", "eng", "nope", "--dry-run"}, format: "json", wantCode: cmdutil.ExitPartial,
 			wantErr: "would invite new@example.com to eng\nnope: team \"nope\" not found\n",
 			wantRows: []inviteRowForTest{{Input: "eng", OK: true, DryRun: true, Email: "new@example.com", Team: eng},
@@ -132,7 +151,17 @@ func TestInviteRun(t *testing.T) {
 				}
 				return &model.Response{StatusCode: 200}, nil
 			}
-			err := env.Exec(NewCmdInvite(env.F, nil), tt.argv...)
+			argv := slices.Clone(tt.argv)
+			if tt.file != "" {
+				path := filepath.Join(t.TempDir(), "teams.txt")
+				if err := os.WriteFile(path, []byte(tt.file), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				for i, a := range argv {
+					argv[i] = strings.ReplaceAll(a, "$FILE", path)
+				}
+			}
+			err := env.Exec(NewCmdInvite(env.F, nil), argv...)
 			if code := cmdutil.ExitCode(err); code != tt.wantCode {
 				t.Fatalf("exit code = %d (%v), want %d; stderr: %s", code, err, tt.wantCode, env.ErrOut)
 			}

@@ -11,8 +11,9 @@ import (
 func newCmdPreferenceDelete(f *cmdutil.Factory, runF func(context.Context, *PreferenceOptions) error) *cobra.Command {
 	opts := newPreferenceOptions(f, preferenceActionDelete)
 	cmd := &cobra.Command{
-		Use:   "delete <user>... --category CATEGORY --name NAME",
-		Short: "Delete a preference of users",
+		Use:               "delete <user>... --category CATEGORY --name NAME",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Delete a preference of users",
 		Long: `Delete one preference, given by category and name, of each user: the apps fall back to
 the default. Deleting a preference a user does not have succeeds.`,
 		Example: `  matterctl user preference delete alice -c display_settings -n use_military_time

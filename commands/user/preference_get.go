@@ -11,8 +11,9 @@ import (
 func newCmdPreferenceGet(f *cmdutil.Factory, runF func(context.Context, *PreferenceOptions) error) *cobra.Command {
 	opts := newPreferenceOptions(f, preferenceActionGet)
 	cmd := &cobra.Command{
-		Use:   "get <user>... --category CATEGORY --name NAME",
-		Short: "Get one preference of users",
+		Use:               "get <user>... --category CATEGORY --name NAME",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Get one preference of users",
 		Long: `Get one preference, given by category and name, of each user.
 
 A user who does not have the preference is reported on standard error ("not found"); the

@@ -16,8 +16,9 @@ import (
 func newCmdPreferenceList(f *cmdutil.Factory, runF func(context.Context, *PreferenceOptions) error) *cobra.Command {
 	opts := newPreferenceOptions(f, preferenceActionList)
 	cmd := &cobra.Command{
-		Use:   "list <user>... [--category CATEGORY]",
-		Short: "List users' preferences",
+		Use:               "list <user>... [--category CATEGORY]",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "List users' preferences",
 		Long: `List the preferences of users, all of them or those of one category.
 
 Users are listed in argument order, each user's preferences sorted by category and name.

@@ -13,9 +13,10 @@ import (
 func newCmdPreferenceSet(f *cmdutil.Factory, runF func(context.Context, *PreferenceOptions) error) *cobra.Command {
 	opts := newPreferenceOptions(f, preferenceActionSet)
 	cmd := &cobra.Command{
-		Use:     "set <user>... --category CATEGORY --name NAME --value VALUE",
-		Aliases: []string{"update"},
-		Short:   "Set a preference of users",
+		Use:               "set <user>... --category CATEGORY --name NAME --value VALUE",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Aliases:           []string{"update"},
+		Short:             "Set a preference of users",
 		Long: `Set one preference, given by category and name, to a value for each user. It is
 created when the user does not have it yet.`,
 		Example: `  matterctl user preference set alice bob -c display_settings -n use_military_time -v true

@@ -28,8 +28,9 @@ type PromoteOptions struct {
 func NewCmdPromote(f *cmdutil.Factory, runF func(context.Context, *PromoteOptions) error) *cobra.Command {
 	opts := &PromoteOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "promote <guest>...",
-		Short: "Promote guests to regular users",
+		Use:               "promote <guest>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Promote guests to regular users",
 		Long: `Promote guest accounts to regular users (system_guest becomes system_user).
 
 Users are given as IDs, usernames, @usernames or emails, as arguments or with --file. A user

@@ -28,9 +28,10 @@ type ResetPasswordOptions struct {
 func NewCmdResetPassword(f *cmdutil.Factory, runF func(context.Context, *ResetPasswordOptions) error) *cobra.Command {
 	opts := &ResetPasswordOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:     "reset-password <user>...",
-		Aliases: []string{"reset_password"},
-		Short:   "Send users an email to reset their password",
+		Use:               "reset-password <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Aliases:           []string{"reset_password"},
+		Short:             "Send users an email to reset their password",
 		Long: `Send each user an email with a link to reset their password.
 
 Users are given as IDs, usernames, @usernames or emails (mmctl accepts emails only), as

@@ -27,8 +27,9 @@ type ResetMFAOptions struct {
 func NewCmdResetMFA(f *cmdutil.Factory, runF func(context.Context, *ResetMFAOptions) error) *cobra.Command {
 	opts := &ResetMFAOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "resetmfa <user>...",
-		Short: "Turn off multi-factor authentication for users",
+		Use:               "resetmfa <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Turn off multi-factor authentication for users",
 		Long: `Turn off multi-factor authentication for users. They sign in with their password alone
 until they set MFA up again (at their next login, when the server enforces MFA).
 

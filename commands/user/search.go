@@ -27,8 +27,9 @@ type SearchOptions struct {
 func NewCmdSearch(f *cmdutil.Factory, runF func(context.Context, *SearchOptions) error) *cobra.Command {
 	opts := &SearchOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "search <user>...",
-		Short: "Look up users by ID, username or email",
+		Use:               "search <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Look up users by ID, username or email",
 		Long: `Look up users by ID, username, @username or email, as arguments or with --file.
 
 The users found are printed as one list, in argument order (a JSON array in JSON formats). Each

@@ -25,8 +25,9 @@ type ShowOptions struct {
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
 	opts := &ShowOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "show <user>...",
-		Short: "Show users in full",
+		Use:               "show <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Show users in full",
 		Long: `Show users, given as IDs, usernames, @usernames or emails (as arguments or with --file).
 
 With one user: on a terminal a table of its key fields; in JSON the full user object as the

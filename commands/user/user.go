@@ -39,7 +39,6 @@ is (permission denied, server error) rather than as "not found".`,
 		NewCmdPreference(f, nil),
 		NewCmdShow(f, nil),
 	)
-	cmdutil.AddUserCompletion(f, cmd)
 	cmdutil.RejectEmptyArgs(cmd)
 	return cmd
 }

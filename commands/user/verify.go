@@ -27,8 +27,9 @@ type VerifyOptions struct {
 func NewCmdVerify(f *cmdutil.Factory, runF func(context.Context, *VerifyOptions) error) *cobra.Command {
 	opts := &VerifyOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
 	cmd := &cobra.Command{
-		Use:   "verify <user>...",
-		Short: "Mark users' email addresses as verified",
+		Use:               "verify <user>...",
+		ValidArgsFunction: cmdutil.CompleteUsers(f),
+		Short:             "Mark users' email addresses as verified",
 		Long: `Mark users' email addresses as verified, without the verification email.
 
 Users are given as IDs, usernames, @usernames or emails, as arguments or with --file.`,

@@ -1,0 +1,61 @@
+package auth
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// TestProfileCompletion checks where each verb completes stored profile names: at every
+// argument position ("all"), at the first only ("first"), or nowhere ("none").
+func TestProfileCompletion(t *testing.T) {
+	where := map[string]string{
+		"delete":  "all",
+		"renew":   "all",
+		"set":     "first",
+		"login":   "none",
+		"list":    "none",
+		"current": "none",
+		"clean":   "none",
+		"status":  "none",
+		"token":   "none",
+	}
+	for _, c := range NewCmdAuth(newTestEnv(t, false).F).Commands() {
+		if _, ok := where[c.Name()]; !ok {
+			t.Errorf("%s: not in the table", c.Name())
+		}
+	}
+	for verb, w := range where {
+		for pos, before := range [][]string{nil, {"prod"}} {
+			want := w == "all" || (w == "first" && pos == 0)
+			t.Run(verb+" "+[]string{"first", "second"}[pos], func(t *testing.T) {
+				e := newTestEnv(t, false)
+				e.seed("prod", prodProfile, devProfile)
+				root := &cobra.Command{Use: "matterctl"}
+				root.AddCommand(NewCmdAuth(e.F))
+				var out bytes.Buffer
+				root.SetOut(&out)
+				root.SetErr(&out)
+				args := append([]string{cobra.ShellCompRequestCmd, "auth", verb}, before...)
+				root.SetArgs(append(args, ""))
+				if err := root.Execute(); err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+					if line != "" && !strings.HasPrefix(line, ":") && !strings.HasPrefix(line, "Completion ended") {
+						got = append(got, line)
+					}
+				}
+				if want && strings.Join(got, ",") != "dev,prod" {
+					t.Errorf("suggestions %q, want dev and prod", got)
+				}
+				if !want && len(got) != 0 {
+					t.Errorf("suggestions %q, want none", got)
+				}
+			})
+		}
+	}
+}

@@ -2,7 +2,6 @@ package cmdutil
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -10,9 +9,6 @@ import (
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
-
-	"github.com/matterctl/matterctl/client"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // ReadArgsFile reads one argument per line from path ("-" is stdin). Blank lines and lines
@@ -104,72 +100,6 @@ func (c ConfirmFlags) Confirm(f *Factory, question string) error {
 		return ErrCancelled
 	}
 	return nil
-}
-
-// Row is the per-argument result of a multi-argument verb in JSON output.
-type Row struct {
-	Input  string `json:"input"`
-	OK     bool   `json:"ok"`
-	DryRun bool   `json:"dry_run,omitempty"`
-	// DuplicateOf is the 1-based position of an earlier argument naming the same object.
-	DuplicateOf int                    `json:"duplicate_of,omitempty"`
-	User        *model.User            `json:"user,omitempty"`
-	Token       *model.UserAccessToken `json:"token,omitempty"`
-	Error       string                 `json:"error,omitempty"`
-}
-
-// NewRow is the JSON row of an outcome; set puts the object under its kind's key.
-func NewRow[R any](o Outcome[R], dryRun bool, set func(*Row, R)) Row {
-	row := Row{Input: o.Label, OK: o.Err == nil, DryRun: dryRun, DuplicateOf: o.DuplicateOf}
-	if o.Err != nil {
-		row.Error = ErrorMessageLine(o.Err)
-	}
-	set(&row, o.Result)
-	return row
-}
-
-// UserRefKey identifies the user a resolved argument names ("" when it did not resolve).
-func UserRefKey(r UserRef) string {
-	if r.Err != nil || r.User == nil {
-		return ""
-	}
-	return r.User.Id
-}
-
-// RowColumns are the table/plain columns of rows; multi-argument verbs print rows on stdout
-// only in JSON formats, so these serve --format table|plain when a verb chooses to list rows.
-var RowColumns = []printer.Column[Row]{
-	{Header: "input", Value: func(r Row) string { return r.Input }},
-	{Header: "ok", Value: func(r Row) string { return fmt.Sprint(r.OK) }},
-	{Header: "error", Value: func(r Row) string { return r.Error }},
-}
-
-// UserVerb describes a verb applied to each of a list of users.
-type UserVerb struct {
-	Args     []string
-	Strict   bool // destructive: every argument must resolve before anything changes
-	DryRun   bool
-	Parallel int
-	// Plan is the verb in the infinitive for dry runs ("deactivate"), Done the past tense for
-	// success messages ("Deactivated").
-	Plan, Done string
-	// Check runs before any change (after resolution) and may refuse a user (e.g. already a bot).
-	Check func(u *model.User) error
-	// Apply changes one user and returns the user to report (nil: the resolved one).
-	Apply func(ctx context.Context, u *model.User) (*model.User, error)
-	// Message optionally replaces the default success line for a user.
-	Message func(u *model.User) string
-	// PlanMessage optionally replaces the dry-run line for a user; "" keeps the default.
-	PlanMessage func(u *model.User) string
-}
-
-// RunUserVerb applies a verb to users given as arguments; see RunVerb.
-func RunUserVerb(ctx context.Context, c client.Client, p *printer.Printer, v UserVerb) error {
-	return RunVerb(ctx, c, p, Users(), Verb[*model.User]{
-		Args: v.Args, Strict: v.Strict, DryRun: v.DryRun, Parallel: v.Parallel,
-		Plan: v.Plan, Done: v.Done, Check: v.Check, Apply: v.Apply,
-		Message: v.Message, PlanMessage: v.PlanMessage,
-	})
 }
 
 // ScrubUser returns u without the secrets some endpoints send back unsanitised (password hash,

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/printer"
@@ -65,6 +67,9 @@ type Verb[T any] struct {
 	// Confirm, when set, is asked after resolution and checks and before any change (not in a
 	// dry run), with each object once; an error stops the verb.
 	Confirm func(objs []T) error
+	// RowFields, when set, adds fields to each JSON row (after "ok", before the object); it gets
+	// the zero value for an argument that did not resolve.
+	RowFields func(T) map[string]any
 	// Message optionally replaces the success line; PlanMessage the dry-run line ("" keeps
 	// the default).
 	Message     func(T) string
@@ -98,6 +103,7 @@ func RunVerb[T any](ctx context.Context, c client.Client, p *printer.Printer, k 
 		}
 	}
 	rows := NewRows(p, k)
+	rows.fields = v.RowFields
 	warnings := make([]string, len(refs)) // each written by the one worker of its object
 	order := make([]int, len(refs))
 	for i := range order {
@@ -196,8 +202,10 @@ type ResultRow[T any] struct {
 	OK          bool
 	DryRun      bool
 	DuplicateOf int
-	Object      T
-	Error       string
+	// Fields are extra keys, written after "duplicate_of" in sorted order.
+	Fields map[string]any
+	Object T
+	Error  string
 }
 
 // MarshalJSON writes the row with the object under its kind's name, keys in a fixed order.
@@ -231,6 +239,11 @@ func (r ResultRow[T]) MarshalJSON() ([]byte, error) {
 	if r.DuplicateOf != 0 {
 		_ = field("duplicate_of", r.DuplicateOf)
 	}
+	for _, k := range slices.Sorted(maps.Keys(r.Fields)) {
+		if err := field(k, r.Fields[k]); err != nil {
+			return nil, err
+		}
+	}
 	if !isZero(r.Object) {
 		if err := field(r.Kind, r.Object); err != nil {
 			return nil, err
@@ -246,8 +259,9 @@ func (r ResultRow[T]) MarshalJSON() ([]byte, error) {
 // Rows prints the per-argument rows of a multi-argument verb in JSON formats, and nothing in
 // table and plain formats (there the success and failure lines on stderr are the output).
 type Rows[T any] struct {
-	kind Kind[T]
-	list *printer.List[ResultRow[T]]
+	kind   Kind[T]
+	list   *printer.List[ResultRow[T]]
+	fields func(T) map[string]any
 }
 
 // NewRows starts the rows of a verb on objects of kind k.
@@ -267,6 +281,9 @@ func (r *Rows[T]) Add(o Outcome[T], dryRun bool) error {
 	row := ResultRow[T]{Kind: r.kind.Name, Input: o.Label, OK: o.Err == nil, DryRun: dryRun, DuplicateOf: o.DuplicateOf}
 	if !isZero(o.Result) {
 		row.Object = r.kind.show(o.Result)
+	}
+	if r.fields != nil {
+		row.Fields = r.fields(o.Result)
 	}
 	if o.Err != nil {
 		row.Error = ErrorMessageLine(o.Err)

@@ -61,28 +61,6 @@ func TestSystemAdminFlags(t *testing.T) {
 	}
 }
 
-func TestWithSystemAdmin(t *testing.T) {
-	tests := []struct {
-		roles   string
-		admin   bool
-		want    string
-		changed bool
-	}{
-		{"system_user", true, "system_user system_admin", true},
-		{"system_user system_admin", true, "system_user system_admin", false},
-		{"system_user system_admin custom", false, "system_user custom", true},
-		{"system_user", false, "system_user", false},
-		{"system_admin", false, "system_user", true},
-		{"  system_user   system_post_all ", true, "system_user system_post_all system_admin", true},
-	}
-	for _, tt := range tests {
-		got, changed := withSystemAdmin(tt.roles, tt.admin)
-		if got != tt.want || changed != tt.changed {
-			t.Errorf("withSystemAdmin(%q, %v) = %q, %v; want %q, %v", tt.roles, tt.admin, got, changed, tt.want, tt.changed)
-		}
-	}
-}
-
 func TestSystemAdminAndMemberRun(t *testing.T) {
 	alice := &model.User{Id: model.NewId(), Username: "alice", Roles: "system_user"}
 	root := &model.User{Id: model.NewId(), Username: "root", Roles: "system_user system_admin"}

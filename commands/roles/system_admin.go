@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -13,6 +12,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -72,9 +72,10 @@ func setSystemAdmin(ctx context.Context, newClient func() (client.Client, error)
 	if err != nil {
 		return err
 	}
-	// unchanged holds the IDs of users who already were what was asked.
-	var unchanged sync.Map
-	verb := cmdutil.UserVerb{Args: users, DryRun: bulk.DryRun, Parallel: bulk.Parallel}
+	// unchanged holds the IDs of users who already were what was asked. It is filled by Check,
+	// which runs for every user before any change, and only read afterwards.
+	unchanged := map[string]bool{}
+	verb := cmdutil.Verb[*model.User]{Args: users, DryRun: bulk.DryRun, Parallel: bulk.Parallel}
 	if admin {
 		verb.Plan = "assign the system admin role to"
 	} else {
@@ -85,23 +86,17 @@ func setSystemAdmin(ctx context.Context, newClient func() (client.Client, error)
 		if strings.TrimSpace(u.Roles) == "" {
 			return errors.New("the server returned no roles for this user; nothing changed")
 		}
+		if _, changed := ops.WithSystemAdmin(u.Roles, admin); !changed {
+			unchanged[u.Id] = true
+		}
 		return nil
 	}
 	verb.Apply = func(ctx context.Context, u *model.User) (*model.User, error) {
-		roles, changed := withSystemAdmin(u.Roles, admin)
-		if !changed {
-			unchanged.Store(u.Id, true)
-			return u, nil
-		}
-		if _, err := c.UpdateUserRoles(ctx, u.Id, roles); err != nil {
-			return nil, err
-		}
-		updated := *u
-		updated.Roles = roles
-		return &updated, nil
+		_, err := ops.SetSystemAdmin(ctx, c, u, admin)
+		return u, err
 	}
 	verb.PlanMessage = func(u *model.User) string {
-		if _, changed := withSystemAdmin(u.Roles, admin); changed {
+		if !unchanged[u.Id] {
 			return ""
 		}
 		if admin {
@@ -110,7 +105,7 @@ func setSystemAdmin(ctx context.Context, newClient func() (client.Client, error)
 		return fmt.Sprintf("user %s is not a system admin: nothing would change", u.Username)
 	}
 	verb.Message = func(u *model.User) string {
-		_, skipped := unchanged.Load(u.Id)
+		skipped := unchanged[u.Id]
 		switch {
 		case admin && skipped:
 			return fmt.Sprintf("User %q is already a system admin. Current roles are: %s", u.Username, u.Roles)
@@ -122,29 +117,5 @@ func setSystemAdmin(ctx context.Context, newClient func() (client.Client, error)
 			return fmt.Sprintf("System admin role revoked for user %q. Current roles are: %s", u.Username, u.Roles)
 		}
 	}
-	return cmdutil.RunUserVerb(ctx, c, p, verb)
-}
-
-// withSystemAdmin returns roles with system_admin added (admin) or removed, and whether that
-// changes anything. Other roles keep their order; a user left with no role keeps system_user.
-func withSystemAdmin(roles string, admin bool) (string, bool) {
-	fields := strings.Fields(roles)
-	has := false
-	kept := make([]string, 0, len(fields)+1)
-	for _, r := range fields {
-		if r == model.SystemAdminRoleId {
-			has = true
-			continue
-		}
-		kept = append(kept, r)
-	}
-	if has == admin {
-		return roles, false
-	}
-	if admin {
-		kept = append(kept, model.SystemAdminRoleId)
-	} else if len(kept) == 0 {
-		kept = append(kept, model.SystemUserRoleId)
-	}
-	return strings.Join(kept, " "), true
+	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), verb)
 }

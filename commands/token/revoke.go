@@ -12,6 +12,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -90,7 +91,7 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 			return nil
 		},
 		Apply: func(ctx context.Context, t *model.UserAccessToken) (*model.UserAccessToken, error) {
-			if _, err := c.RevokeUserAccessToken(ctx, t.Id); err != nil {
+			if err := ops.RevokeToken(ctx, c, t.Id); err != nil {
 				if client.IsNotFound(err) {
 					return nil, &cmdutil.NotFoundError{Kind: "token", Name: t.Id}
 				}

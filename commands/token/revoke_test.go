@@ -63,7 +63,7 @@ func TestRevokeRun(t *testing.T) {
 		wantCode    int
 		wantRevoked []string
 		wantStderr  []string
-		wantRows    []cmdutil.Row
+		wantRows    []cmdtest.Row
 		wantCalls   map[string]int
 	}{
 		{
@@ -90,7 +90,7 @@ func TestRevokeRun(t *testing.T) {
 			json:        true,
 			wantCode:    cmdutil.ExitPartial,
 			wantRevoked: []string{a},
-			wantRows: []cmdutil.Row{
+			wantRows: []cmdtest.Row{
 				// The row carries the token as looked up before revoking it, never its value.
 				{Input: a, OK: true, Token: &model.UserAccessToken{Id: a, UserId: "u1", Description: "ci", IsActive: true}},
 				{Input: missing, OK: false, Error: `token "` + missing + `" not found`},
@@ -107,7 +107,7 @@ func TestRevokeRun(t *testing.T) {
 			name:     "dry run JSON carries the token, never its value",
 			argv:     []string{b, "--dry-run"},
 			json:     true,
-			wantRows: []cmdutil.Row{{Input: b, OK: true, DryRun: true, Token: &model.UserAccessToken{Id: b, UserId: "u2", Description: "backup", IsActive: true}}},
+			wantRows: []cmdtest.Row{{Input: b, OK: true, DryRun: true, Token: &model.UserAccessToken{Id: b, UserId: "u2", Description: "backup", IsActive: true}}},
 		},
 	}
 	for _, tt := range tests {
@@ -144,7 +144,7 @@ func TestRevokeRun(t *testing.T) {
 				t.Errorf("token value shown")
 			}
 			if tt.wantRows != nil {
-				var rows []cmdutil.Row
+				var rows []cmdtest.Row
 				if err := json.Unmarshal(env.Out.Bytes(), &rows); err != nil {
 					t.Fatalf("stdout not JSON rows: %v: %q", err, env.Out)
 				}

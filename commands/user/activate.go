@@ -2,6 +2,7 @@ package user
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -9,6 +10,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -65,23 +67,18 @@ func setActive(ctx context.Context, newClient func() (client.Client, error), new
 	if err != nil {
 		return err
 	}
-	verb := cmdutil.UserVerb{Args: users, DryRun: bulk.DryRun, Parallel: bulk.Parallel, Plan: "activate", Done: "Activated"}
+	verb := cmdutil.Verb[*model.User]{Args: users, DryRun: bulk.DryRun, Parallel: bulk.Parallel, Plan: "activate", Done: "Activated"}
 	if !active {
 		verb.Plan, verb.Done = "deactivate", "Deactivated"
 	}
 	verb.Apply = func(ctx context.Context, u *model.User) (*model.User, error) {
-		if _, err := c.UpdateUserActive(ctx, u.Id, active); err != nil {
+		if err := ops.SetUserActive(ctx, c, u, active); err != nil {
 			return nil, err
 		}
-		if active {
-			u.DeleteAt = 0
-		} else {
-			u.DeleteAt = model.GetMillis()
-			if u.IsSSOUser() {
-				p.Warnf("%s signs in with %s: also deactivate the account there", u.Username, u.AuthService)
-			}
+		if !active && u.IsSSOUser() {
+			return u, &cmdutil.DoneWithWarning{Message: fmt.Sprintf("%s signs in with %s: also deactivate the account there", u.Username, u.AuthService)}
 		}
 		return u, nil
 	}
-	return cmdutil.RunUserVerb(ctx, c, p, verb)
+	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), verb)
 }

@@ -79,9 +79,9 @@ func mvSortedLines(s string) []string {
 }
 
 // mvRows parses the JSON array of per-argument rows on stdout.
-func mvRows(t *testing.T, stdout string) []cmdutil.Row {
+func mvRows(t *testing.T, stdout string) []cmdtest.Row {
 	t.Helper()
-	var rows []cmdutil.Row
+	var rows []cmdtest.Row
 	if err := json.Unmarshal([]byte(stdout), &rows); err != nil {
 		t.Fatalf("stdout is not one JSON array of rows: %v\n%s", err, stdout)
 	}

@@ -143,7 +143,7 @@ func convertRun(ctx context.Context, opts *ConvertOptions) error {
 	if err != nil {
 		return err
 	}
-	verb := cmdutil.UserVerb{Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel}
+	verb := cmdutil.Verb[*model.User]{Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel}
 	if opts.ToBot {
 		verb.Plan, verb.Done = "convert to a bot", "Converted"
 		verb.Check = func(u *model.User) error {
@@ -160,7 +160,7 @@ func convertRun(ctx context.Context, opts *ConvertOptions) error {
 			return u, nil
 		}
 		verb.Message = func(u *model.User) string { return u.Username + " converted to bot." }
-		return cmdutil.RunUserVerb(ctx, c, p, verb)
+		return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), verb)
 	}
 
 	verb.Plan, verb.Done = "convert to a regular user account the bot", "Converted"
@@ -187,7 +187,7 @@ func convertRun(ctx context.Context, opts *ConvertOptions) error {
 			p.Infof("the account would get: %s", changes)
 		}
 	}
-	return cmdutil.RunUserVerb(ctx, c, p, verb)
+	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), verb)
 }
 
 // convertPatch builds the UserPatch for --user, reading or asking for the password. A dry run

@@ -15,6 +15,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/internal/prompt"
 	"github.com/matterctl/matterctl/internal/records"
 	"github.com/matterctl/matterctl/printer"
@@ -270,36 +271,7 @@ func userValidEmail(s string) bool {
 // createUser creates one user and applies the role and verification the spec asks for. When a
 // follow-up step fails the created user is returned with the error, which says it exists.
 func createUser(ctx context.Context, c client.Client, s *createSpec) (*model.User, error) {
-	created, _, err := c.CreateUser(ctx, s.user())
-	if err != nil {
-		return nil, err
-	}
-	if created == nil {
-		return nil, errors.New("the server returned no user")
-	}
-	created.Password = ""
-	switch {
-	case s.SystemAdmin:
-		roles := model.SystemUserRoleId + " " + model.SystemAdminRoleId
-		if _, err := c.UpdateUserRoles(ctx, created.Id, roles); err != nil {
-			return created, fmt.Errorf("created user %s, but could not make them a system admin: %w", created.Username, err)
-		}
-		created.Roles = roles
-	case s.Guest:
-		if _, err := c.DemoteUserToGuest(ctx, created.Id); err != nil {
-			return created, fmt.Errorf("created user %s, but could not make them a guest: %w", created.Username, err)
-		}
-		created.Roles = model.SystemGuestRoleId
-	}
-	// The server keeps email_verified only when an admin creates the user; verify explicitly
-	// when it was dropped.
-	if s.EmailVerified && !created.EmailVerified {
-		if _, _, err := c.VerifyUserEmailWithoutToken(ctx, created.Id); err != nil {
-			return created, fmt.Errorf("created user %s, but could not verify their email: %w", created.Username, err)
-		}
-		created.EmailVerified = true
-	}
-	return created, nil
+	return ops.CreateUser(ctx, c, s.user(), ops.UserSetup{SystemAdmin: s.SystemAdmin, Guest: s.Guest, EmailVerified: s.EmailVerified})
 }
 
 func createSingle(ctx context.Context, opts *CreateOptions, p *printer.Printer) error {
@@ -437,10 +409,7 @@ func createBulk(ctx context.Context, opts *CreateOptions, p *printer.Printer) er
 		}
 	}
 
-	var results *printer.List[cmdutil.Row]
-	if p.Structured() {
-		results = printer.NewList(p, cmdutil.RowColumns...)
-	}
+	results := cmdutil.NewRows(p, cmdutil.Users())
 	err = cmdutil.RunEach(ctx, p, rows, opts.Bulk.Parallel, func(r createRow) string { return r.label },
 		func(ctx context.Context, r createRow) (*model.User, error) {
 			switch {
@@ -459,21 +428,9 @@ func createBulk(ctx context.Context, opts *CreateOptions, p *printer.Printer) er
 					p.Successf("Created user %s", o.Result.Username)
 				}
 			}
-			if results == nil {
-				return nil
-			}
-			row := cmdutil.Row{Input: o.Label, OK: o.Err == nil, DryRun: opts.Bulk.DryRun, User: o.Result}
-			if o.Err != nil {
-				row.Error = cmdutil.ErrorMessageLine(o.Err)
-			}
-			return results.Add(row)
+			return results.Add(o, opts.Bulk.DryRun)
 		})
-	if results != nil {
-		if cerr := results.Close(); cerr != nil && err == nil {
-			err = cerr
-		}
-	}
-	return err
+	return results.Close(err)
 }
 
 // createFields are the columns and keys of a users file: the flag names.

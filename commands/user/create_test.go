@@ -348,7 +348,7 @@ func TestCreateSingleErrors(t *testing.T) {
 	}
 }
 
-// createTestRow mirrors cmdutil.Row for decoding.
+// createTestRow mirrors cmdtest.Row for decoding.
 type createTestRow struct {
 	Input  string      `json:"input"`
 	OK     bool        `json:"ok"`

@@ -13,6 +13,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -85,7 +86,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		Plan: "permanently delete", Done: "Deleted",
 		Confirm: func(users []*model.User) error { return opts.Confirm(deleteQuestion(users)) },
 		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
-			resp, err := c.PermanentDeleteUser(ctx, u.Id)
+			imageLeft, err := ops.DeleteUser(ctx, c, u)
 			if err != nil {
 				if deleteIsDisabled(err) {
 					disabled.Store(true)
@@ -93,7 +94,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 				}
 				return nil, err
 			}
-			if resp != nil && resp.StatusCode == http.StatusAccepted {
+			if imageLeft {
 				// 202: the account is gone but the server could not remove the profile image
 				// directory. The deletion happened, so it is a success with a warning, not a
 				// failure (mmctl reports an error and exits 1 although the user is deleted).

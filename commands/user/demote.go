@@ -10,6 +10,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -62,7 +63,7 @@ func demoteRun(ctx context.Context, opts *DemoteOptions) error {
 	if err != nil {
 		return err
 	}
-	return cmdutil.RunUserVerb(ctx, c, p, cmdutil.UserVerb{
+	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), cmdutil.Verb[*model.User]{
 		Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
 		Plan: "demote", Done: "Demoted",
 		Check: func(u *model.User) error {
@@ -72,11 +73,7 @@ func demoteRun(ctx context.Context, opts *DemoteOptions) error {
 			return nil
 		},
 		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
-			if _, err := c.DemoteUserToGuest(ctx, u.Id); err != nil {
-				return nil, err
-			}
-			u.Roles = model.SystemGuestRoleId
-			return u, nil
+			return u, ops.DemoteToGuest(ctx, c, u)
 		},
 		Message: func(u *model.User) string { return fmt.Sprintf("User %s demoted", u.Username) },
 	})

@@ -2,6 +2,7 @@ package user
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -23,27 +24,6 @@ type InviteOptions struct {
 	Teams []string
 	// Bulk holds --file (teams), --parallel and --dry-run.
 	Bulk cmdutil.BulkFlags
-}
-
-// inviteRow is the JSON result for one team argument of `user invite`.
-type inviteRow struct {
-	Input  string      `json:"input"`
-	OK     bool        `json:"ok"`
-	DryRun bool        `json:"dry_run,omitempty"`
-	Email  string      `json:"email"`
-	Team   *model.Team `json:"team,omitempty"`
-	Error  string      `json:"error,omitempty"`
-}
-
-var inviteRowColumns = []printer.Column[inviteRow]{
-	{Header: "input", Value: func(r inviteRow) string { return r.Input }},
-	{Header: "ok", Value: func(r inviteRow) string {
-		if r.OK {
-			return "true"
-		}
-		return "false"
-	}},
-	{Header: "error", Value: func(r inviteRow) string { return r.Error }},
 }
 
 // NewCmdInvite builds `user invite`.
@@ -101,48 +81,14 @@ func inviteRun(ctx context.Context, opts *InviteOptions) error {
 	if err != nil {
 		return err
 	}
-	var rows *printer.List[inviteRow]
-	if p.Structured() {
-		rows = printer.NewList(p, inviteRowColumns...)
-	}
-	err = cmdutil.RunEach(ctx, p, opts.Teams, opts.Bulk.Parallel, func(arg string) string { return arg },
-		func(ctx context.Context, arg string) (*model.Team, error) {
-			team, err := cmdutil.ResolveTeam(ctx, c, arg)
-			if err != nil {
-				return nil, err
-			}
-			if team == nil {
-				return nil, &cmdutil.NotFoundError{Kind: "team", Name: arg}
-			}
-			if opts.Bulk.DryRun {
-				return team, nil
-			}
-			if _, err := c.InviteUsersToTeam(ctx, team.Id, []string{opts.Email}); err != nil {
-				return team, err
-			}
-			return team, nil
+	return cmdutil.RunVerb(ctx, c, p, cmdutil.Teams(cmdutil.TeamOptions{IncludeArchived: true}), cmdutil.Verb[*model.Team]{
+		Args: opts.Teams, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
+		PlanMessage: func(t *model.Team) string { return fmt.Sprintf("would invite %s to %s", opts.Email, t.Name) },
+		Message:     func(t *model.Team) string { return fmt.Sprintf("Invited %s to %s", opts.Email, t.Name) },
+		RowFields:   func(*model.Team) map[string]any { return map[string]any{"email": opts.Email} },
+		Apply: func(ctx context.Context, t *model.Team) (*model.Team, error) {
+			_, err := c.InviteUsersToTeam(ctx, t.Id, []string{opts.Email})
+			return t, err
 		},
-		func(o cmdutil.Outcome[*model.Team]) error {
-			if o.Err == nil {
-				if opts.Bulk.DryRun {
-					p.Infof("would invite %s to %s", opts.Email, o.Result.Name)
-				} else {
-					p.Successf("Invited %s to %s", opts.Email, o.Result.Name)
-				}
-			}
-			if rows == nil {
-				return nil
-			}
-			row := inviteRow{Input: o.Label, OK: o.Err == nil, DryRun: opts.Bulk.DryRun, Email: opts.Email, Team: o.Result}
-			if o.Err != nil {
-				row.Error = cmdutil.ErrorMessageLine(o.Err)
-			}
-			return rows.Add(row)
-		})
-	if rows != nil {
-		if cerr := rows.Close(); cerr != nil && err == nil {
-			err = cerr
-		}
-	}
-	return err
+	})
 }

@@ -48,7 +48,7 @@ func preferenceWriteRun(ctx context.Context, opts *PreferenceOptions) error {
 	if err != nil {
 		return err
 	}
-	verb := cmdutil.UserVerb{Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel}
+	verb := cmdutil.Verb[*model.User]{Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel}
 	if opts.Action == preferenceActionDelete {
 		verb.Plan = fmt.Sprintf("delete preference %s %s of", opts.Category, opts.Name)
 		verb.Done = "Deleted a preference of"
@@ -72,5 +72,5 @@ func preferenceWriteRun(ctx context.Context, opts *PreferenceOptions) error {
 			return fmt.Sprintf("Preference %s %s for %s updated successfully", opts.Category, opts.Name, u.Username)
 		}
 	}
-	return cmdutil.RunUserVerb(ctx, c, p, verb)
+	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), verb)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -62,7 +63,7 @@ func promoteRun(ctx context.Context, opts *PromoteOptions) error {
 	if err != nil {
 		return err
 	}
-	return cmdutil.RunUserVerb(ctx, c, p, cmdutil.UserVerb{
+	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), cmdutil.Verb[*model.User]{
 		Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
 		Plan: "promote", Done: "Promoted",
 		Check: func(u *model.User) error {
@@ -72,31 +73,10 @@ func promoteRun(ctx context.Context, opts *PromoteOptions) error {
 			return nil
 		},
 		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
-			if _, err := c.PromoteGuestToUser(ctx, u.Id); err != nil {
-				return nil, err
-			}
-			u.Roles = userSwapRole(u.Roles, model.SystemGuestRoleId, model.SystemUserRoleId)
-			return u, nil
+			return u, ops.PromoteGuest(ctx, c, u)
 		},
 		Message: func(u *model.User) string { return fmt.Sprintf("User %s promoted", u.Username) },
 	})
-}
-
-// userSwapRole replaces role from with role to in a space-separated role list.
-func userSwapRole(roles, from, to string) string {
-	fields := strings.Fields(roles)
-	out := fields[:0]
-	seen := map[string]bool{}
-	for _, r := range fields {
-		if r == from {
-			r = to
-		}
-		if !seen[r] {
-			seen[r] = true
-			out = append(out, r)
-		}
-	}
-	return strings.Join(out, " ")
 }
 
 func userRolesText(u *model.User) string {

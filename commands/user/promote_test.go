@@ -88,16 +88,3 @@ func TestPromoteRun(t *testing.T) {
 		})
 	}
 }
-
-func TestPromoteSwapRole(t *testing.T) {
-	for in, want := range map[string]string{
-		"system_guest":             "system_user",
-		"system_guest custom_role": "system_user custom_role",
-		"system_user system_guest": "system_user",
-		"":                         "",
-	} {
-		if got := userSwapRole(in, model.SystemGuestRoleId, model.SystemUserRoleId); got != want {
-			t.Errorf("userSwapRole(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -11,6 +11,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -65,7 +66,7 @@ func resetPasswordRun(ctx context.Context, opts *ResetPasswordOptions) error {
 	if err != nil {
 		return err
 	}
-	return cmdutil.RunUserVerb(ctx, c, p, cmdutil.UserVerb{
+	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), cmdutil.Verb[*model.User]{
 		Args:     opts.Users,
 		DryRun:   opts.Bulk.DryRun,
 		Parallel: opts.Bulk.Parallel,
@@ -73,8 +74,7 @@ func resetPasswordRun(ctx context.Context, opts *ResetPasswordOptions) error {
 		Done:     "Sent a password reset email to",
 		Check:    resetPasswordCheck,
 		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
-			_, err := c.SendPasswordResetEmail(ctx, u.Email)
-			return u, err
+			return u, ops.SendPasswordReset(ctx, c, u)
 		},
 		Message: func(u *model.User) string { return "Sent a password reset email to " + u.Email },
 	})

@@ -78,7 +78,7 @@ func TestResetPasswordRun(t *testing.T) {
 		wantCode int
 		wantSent []string
 		wantErr  string
-		wantRows []cmdutil.Row
+		wantRows []cmdtest.Row
 	}{
 		{name: "usernames ids and emails", argv: []string{"alice", bob.Id},
 			wantSent: []string{"alice@example.com", "bob@example.com"},
@@ -86,7 +86,7 @@ func TestResetPasswordRun(t *testing.T) {
 		{name: "json rows", argv: []string{"bob@example.com", "ghost"}, format: "json", wantCode: cmdutil.ExitPartial,
 			wantSent: []string{"bob@example.com"},
 			wantErr:  "Sent a password reset email to bob@example.com\nghost: user \"ghost\" not found\n",
-			wantRows: []cmdutil.Row{{Input: "bob@example.com", OK: true}, {Input: "ghost", Error: `user "ghost" not found`}}},
+			wantRows: []cmdtest.Row{{Input: "bob@example.com", OK: true}, {Input: "ghost", Error: `user "ghost" not found`}}},
 		{name: "sso user refused", argv: []string{"sam", "alice"}, wantCode: cmdutil.ExitPartial,
 			wantSent: []string{"alice@example.com"},
 			wantErr:  "sam: the user signs in with saml and has no password to reset\nSent a password reset email to alice@example.com\n"},
@@ -128,7 +128,7 @@ func TestResetPasswordRun(t *testing.T) {
 				}
 				return
 			}
-			var rows []cmdutil.Row
+			var rows []cmdtest.Row
 			if err := json.Unmarshal(env.Out.Bytes(), &rows); err != nil {
 				t.Fatalf("stdout is not JSON rows: %v\n%s", err, env.Out)
 			}

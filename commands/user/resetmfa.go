@@ -10,6 +10,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -61,16 +62,11 @@ func resetMFARun(ctx context.Context, opts *ResetMFAOptions) error {
 	if err != nil {
 		return err
 	}
-	return cmdutil.RunUserVerb(ctx, c, p, cmdutil.UserVerb{
+	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), cmdutil.Verb[*model.User]{
 		Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
 		Plan: "reset MFA of", Done: "Reset MFA of",
 		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
-			if _, err := c.UpdateUserMfa(ctx, u.Id, "", false); err != nil {
-				return nil, err
-			}
-			u.MfaActive = false
-			u.MfaSecret = ""
-			return u, nil
+			return u, ops.ResetMFA(ctx, c, u)
 		},
 		Message: func(u *model.User) string { return fmt.Sprintf("Reset MFA of user %s", u.Username) },
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -60,17 +61,11 @@ func verifyRun(ctx context.Context, opts *VerifyOptions) error {
 	if err != nil {
 		return err
 	}
-	return cmdutil.RunUserVerb(ctx, c, p, cmdutil.UserVerb{
+	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), cmdutil.Verb[*model.User]{
 		Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
 		Plan: "verify the email of", Done: "Verified",
 		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
-			// Mattermost 7.8 answers with the user as it was before, unsanitised: report the
-			// user already resolved instead.
-			if _, _, err := c.VerifyUserEmailWithoutToken(ctx, u.Id); err != nil {
-				return nil, err
-			}
-			u.EmailVerified = true
-			return u, nil
+			return u, ops.VerifyEmail(ctx, c, u)
 		},
 		Message: func(u *model.User) string { return fmt.Sprintf("User %s verified", u.Username) },
 	})

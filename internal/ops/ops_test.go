@@ -150,8 +150,10 @@ func TestUserChanges(t *testing.T) {
 		},
 	}
 	ops := map[string]func(context.Context, client.Client, *model.User) error{
-		"deactivate": func(ctx context.Context, c client.Client, u *model.User) error { return SetUserActive(ctx, c, u, false) },
-		"promote":    PromoteGuest, "demote": DemoteToGuest, "verify": VerifyEmail, "reset MFA": ResetMFA,
+		"deactivate": func(ctx context.Context, c client.Client, u *model.User) error {
+			return SetUserActive(ctx, c, u, false)
+		},
+		"promote": PromoteGuest, "demote": DemoteToGuest, "verify": VerifyEmail, "reset MFA": ResetMFA,
 	}
 	for _, tt := range tests {
 		for _, fail := range []bool{false, true} {
@@ -227,6 +229,8 @@ func TestRoleLists(t *testing.T) {
 		{"system_user system_admin", false, "system_user", true},
 		{"system_admin", false, "system_user", true},
 		{"system_user", false, "system_user", false},
+		{"system_user system_admin custom", false, "system_user custom", true},
+		{"  system_user   system_post_all ", true, "system_user system_post_all system_admin", true},
 	}
 	for _, tt := range tests {
 		if got, changed := WithSystemAdmin(tt.roles, tt.admin); got != tt.want || changed != tt.changed {

@@ -12,8 +12,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/creack/pty"
 )
 
 // term drives matterctl in a pseudo-terminal, as a person at a keyboard would.
@@ -28,33 +26,7 @@ type term struct {
 
 func startTerm(t *testing.T, c *cli, args ...string) *term {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
-	cmd.Env = append(c.environ(), "TERM=xterm-256color")
-	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tm := &term{t: t, f: f, cmd: cmd, done: make(chan struct{})}
-	go func() {
-		defer close(tm.done)
-		buf := make([]byte, 4096)
-		for {
-			n, err := f.Read(buf)
-			if n > 0 {
-				tm.mu.Lock()
-				tm.out.Write(buf[:n])
-				tm.mu.Unlock()
-			}
-			if err != nil {
-				return
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = f.Close()
-	})
-	return tm
+	return startTermWith(t, c, func(*term, *exec.Cmd) {}, args...)
 }
 
 var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-B]|\x1b[=>]`)

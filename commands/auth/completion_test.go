@@ -1,11 +1,10 @@
 package auth
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 
-	"github.com/spf13/cobra"
+	"github.com/matterctl/matterctl/commands/cmdtest"
 )
 
 // TestProfileCompletion checks where each verb completes stored profile names: at every
@@ -33,22 +32,7 @@ func TestProfileCompletion(t *testing.T) {
 			t.Run(verb+" "+[]string{"first", "second"}[pos], func(t *testing.T) {
 				e := newTestEnv(t, false)
 				e.seed("prod", prodProfile, devProfile)
-				root := &cobra.Command{Use: "matterctl"}
-				root.AddCommand(NewCmdAuth(e.F))
-				var out bytes.Buffer
-				root.SetOut(&out)
-				root.SetErr(&out)
-				args := append([]string{cobra.ShellCompRequestCmd, "auth", verb}, before...)
-				root.SetArgs(append(args, ""))
-				if err := root.Execute(); err != nil {
-					t.Fatal(err)
-				}
-				var got []string
-				for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-					if line != "" && !strings.HasPrefix(line, ":") && !strings.HasPrefix(line, "Completion ended") {
-						got = append(got, line)
-					}
-				}
+				got := cmdtest.Complete(t, NewCmdAuth(e.F), append(append([]string{verb}, before...), "")...)
 				if want && strings.Join(got, ",") != "dev,prod" {
 					t.Errorf("suggestions %q, want dev and prod", got)
 				}

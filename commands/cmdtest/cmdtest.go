@@ -2,6 +2,14 @@
 // streams, a fake API client (or an HTTP stub registry), a scripted prompter, an environment
 // of its own and a config file in a temporary directory. Only tests import it.
 //
+// Which double: a run-tier test whose subject is the client calls a command makes (which, with
+// what arguments) and what it does with their results uses the fake client (Env.Fake, generated
+// from client.Client: set only the <Method>Func fields the test expects, an unexpected call
+// fails). A test whose subject is HTTP itself uses the stub registry (internal/httpstub): a
+// command that builds its own client (auth, version) or sends raw requests (api), or an assertion
+// on paths, queries, headers, bodies, request counts or how a server's error document is read.
+// Never both in one test. End-to-end behaviour against a real server belongs in e2e/.
+//
 // It sits beside commands/cmdutil because it builds what the commands consume; like cmdutil it
 // must never import a commands/<noun> package.
 package cmdtest

@@ -1,7 +1,6 @@
 package user
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"strings"
@@ -57,21 +56,7 @@ func completeUser(t *testing.T, fail bool, args ...string) ([]string, bool) {
 		}
 		return &model.UserAutocomplete{Users: []*model.User{{Username: "alice"}, {Username: "alvin"}, {Username: "xavier"}}}, nil, nil
 	}
-	root := &cobra.Command{Use: "matterctl"}
-	root.AddCommand(NewCmdUser(e.F))
-	var out bytes.Buffer
-	root.SetOut(&out)
-	root.SetErr(&out)
-	root.SetArgs(append([]string{cobra.ShellCompRequestCmd, "user"}, args...))
-	if err := root.Execute(); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
-		if line != "" && !strings.HasPrefix(line, ":") && !strings.HasPrefix(line, "Completion ended") {
-			got = append(got, line)
-		}
-	}
+	got := cmdtest.Complete(t, NewCmdUser(e.F), args...)
 	return got, e.Fake.Calls("AutocompleteUsers") > 0
 }
 

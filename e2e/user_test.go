@@ -926,7 +926,8 @@ func TestUserInvite(t *testing.T) {
 	if len(rows) != 3 || !rows[0].OK || rows[1].Team["id"] != teamID || rows[2].Team["name"] != other || rows[0].Email != email {
 		t.Fatalf("rows: %s", r.Stdout)
 	}
-	if strings.Count(r.Stderr, "Invited "+email) != 3 {
+	// The team named by name and by ID is invited to once.
+	if strings.Count(r.Stderr, "Invited "+email) != 2 || !strings.Contains(r.Stderr, teamID+": same team as argument 1\n") {
 		t.Errorf("stderr: %q", r.Stderr)
 	}
 	// An invitation creates no account.

@@ -36,7 +36,7 @@ func TestSystemAdminFlags(t *testing.T) {
 	if err != nil || code != 0 {
 		t.Fatal(err)
 	}
-	if strings.Join(got.Users, ",") != "alice,bob,carol" || !got.Bulk.DryRun || got.Bulk.Parallel != 3 {
+	if strings.Join(got.Args, ",") != "alice,bob,carol" || !got.Bulk.DryRun || got.Bulk.Parallel != 3 {
 		t.Errorf("options = %+v", *got)
 	}
 	var gotM *MemberOptions
@@ -44,7 +44,7 @@ func TestSystemAdminFlags(t *testing.T) {
 	if err := env.Exec(NewCmdMember(env.F, func(_ context.Context, o *MemberOptions) error { gotM = o; return nil }), "alice"); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(gotM.Users, ",") != "alice" {
+	if strings.Join(gotM.Args, ",") != "alice" {
 		t.Errorf("member options = %+v", *gotM)
 	}
 	env = cmdtest.New(t)

@@ -11,24 +11,17 @@ import (
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/iostreams"
 	"github.com/matterctl/matterctl/internal/ops"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // SystemAdminOptions are the inputs of `roles system-admin`.
 type SystemAdminOptions struct {
-	IO      *iostreams.IOStreams
-	Client  func() (client.Client, error)
-	Printer func() (*printer.Printer, error)
-
-	Users []string
-	Bulk  cmdutil.BulkFlags
+	cmdutil.BulkArgs
 }
 
 // NewCmdSystemAdmin builds `roles system-admin` (alias `system_admin`).
 func NewCmdSystemAdmin(f *cmdutil.Factory, runF func(context.Context, *SystemAdminOptions) error) *cobra.Command {
-	opts := &SystemAdminOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts := &SystemAdminOptions{BulkArgs: cmdutil.NewBulkArgs(f)}
 	cmd := &cobra.Command{
 		Use:               "system-admin <user>...",
 		ValidArgsFunction: cmdutil.CompleteUsers(f),
@@ -40,42 +33,30 @@ are left unchanged (a note says so).
 Users are given as IDs, usernames, @usernames or emails, as arguments or with --file.`,
 		Example: `  matterctl roles system-admin alice bob@example.com
   matterctl roles system-admin --file admins.txt --dry-run`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			users, err := opts.Bulk.Args(args, opts.IO.In, "user")
-			if err != nil {
-				return err
-			}
-			opts.Users = users
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return systemAdminRun(cmd.Context(), opts)
-		},
+		RunE: opts.RunE("user", cmdutil.Runner(opts, runF, systemAdminRun)),
 	}
 	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "users")
 	return cmd
 }
 
 func systemAdminRun(ctx context.Context, opts *SystemAdminOptions) error {
-	return setSystemAdmin(ctx, opts.Client, opts.Printer, opts.Users, opts.Bulk, true)
+	return setSystemAdmin(ctx, &opts.BulkArgs, true)
 }
 
 // setSystemAdmin adds or removes the system_admin role of users, keeping their other roles;
 // system-admin and member share it.
-func setSystemAdmin(ctx context.Context, newClient func() (client.Client, error), newPrinter func() (*printer.Printer, error),
-	users []string, bulk cmdutil.BulkFlags, admin bool) error {
-	p, err := newPrinter()
-	if err != nil {
-		return err
-	}
-	c, err := newClient()
-	if err != nil {
-		return err
-	}
+func setSystemAdmin(ctx context.Context, b *cmdutil.BulkArgs, admin bool) error {
+	return cmdutil.RunBulkVerb(ctx, b, cmdutil.Users(), func(c client.Client) cmdutil.Verb[*model.User] {
+		return systemAdminVerb(c, admin)
+	})
+}
+
+// systemAdminVerb adds (admin) or removes the system_admin role of each user.
+func systemAdminVerb(c client.Client, admin bool) cmdutil.Verb[*model.User] {
 	// unchanged holds the IDs of users who already were what was asked. It is filled by Check,
 	// which runs for every user before any change, and only read afterwards.
 	unchanged := map[string]bool{}
-	verb := cmdutil.Verb[*model.User]{Args: users, DryRun: bulk.DryRun, Parallel: bulk.Parallel}
+	var verb cmdutil.Verb[*model.User]
 	if admin {
 		verb.Plan = "assign the system admin role to"
 	} else {
@@ -117,5 +98,5 @@ func setSystemAdmin(ctx context.Context, newClient func() (client.Client, error)
 			return fmt.Sprintf("System admin role revoked for user %q. Current roles are: %s", u.Username, u.Roles)
 		}
 	}
-	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), verb)
+	return verb
 }

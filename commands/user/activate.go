@@ -9,24 +9,17 @@ import (
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/iostreams"
 	"github.com/matterctl/matterctl/internal/ops"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // ActivateOptions are the inputs of `user activate`.
 type ActivateOptions struct {
-	IO      *iostreams.IOStreams
-	Client  func() (client.Client, error)
-	Printer func() (*printer.Printer, error)
-
-	Users []string
-	Bulk  cmdutil.BulkFlags
+	cmdutil.BulkArgs
 }
 
 // NewCmdActivate builds `user activate`.
 func NewCmdActivate(f *cmdutil.Factory, runF func(context.Context, *ActivateOptions) error) *cobra.Command {
-	opts := &ActivateOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts := &ActivateOptions{BulkArgs: cmdutil.NewBulkArgs(f)}
 	cmd := &cobra.Command{
 		Use:               "activate <user>...",
 		ValidArgsFunction: cmdutil.CompleteUsers(f),
@@ -36,49 +29,32 @@ func NewCmdActivate(f *cmdutil.Factory, runF func(context.Context, *ActivateOpti
 Users are given as IDs, usernames, @usernames or emails, as arguments or with --file.`,
 		Example: `  matterctl user activate alice bob@example.com
   matterctl user activate --file users.txt --dry-run`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			users, err := opts.Bulk.Args(args, opts.IO.In, "user")
-			if err != nil {
-				return err
-			}
-			opts.Users = users
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return activateRun(cmd.Context(), opts)
-		},
+		RunE: opts.RunE("user", cmdutil.Runner(opts, runF, activateRun)),
 	}
 	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "users")
 	return cmd
 }
 
 func activateRun(ctx context.Context, opts *ActivateOptions) error {
-	return setActive(ctx, opts.Client, opts.Printer, opts.Users, opts.Bulk, true)
+	return setActive(ctx, &opts.BulkArgs, true)
 }
 
 // setActive activates or deactivates users; activate and deactivate share it.
-func setActive(ctx context.Context, newClient func() (client.Client, error), newPrinter func() (*printer.Printer, error),
-	users []string, bulk cmdutil.BulkFlags, active bool) error {
-	p, err := newPrinter()
-	if err != nil {
-		return err
-	}
-	c, err := newClient()
-	if err != nil {
-		return err
-	}
-	verb := cmdutil.Verb[*model.User]{Args: users, DryRun: bulk.DryRun, Parallel: bulk.Parallel, Plan: "activate", Done: "Activated"}
-	if !active {
-		verb.Plan, verb.Done = "deactivate", "Deactivated"
-	}
-	verb.Apply = func(ctx context.Context, u *model.User) (*model.User, error) {
-		if err := ops.SetUserActive(ctx, c, u, active); err != nil {
-			return nil, err
+func setActive(ctx context.Context, b *cmdutil.BulkArgs, active bool) error {
+	return cmdutil.RunBulkVerb(ctx, b, cmdutil.Users(), func(c client.Client) cmdutil.Verb[*model.User] {
+		verb := cmdutil.Verb[*model.User]{Plan: "activate", Done: "Activated"}
+		if !active {
+			verb.Plan, verb.Done = "deactivate", "Deactivated"
 		}
-		if !active && u.IsSSOUser() {
-			return u, &cmdutil.DoneWithWarning{Message: fmt.Sprintf("%s signs in with %s: also deactivate the account there", u.Username, u.AuthService)}
+		verb.Apply = func(ctx context.Context, u *model.User) (*model.User, error) {
+			if err := ops.SetUserActive(ctx, c, u, active); err != nil {
+				return nil, err
+			}
+			if !active && u.IsSSOUser() {
+				return u, &cmdutil.DoneWithWarning{Message: fmt.Sprintf("%s signs in with %s: also deactivate the account there", u.Username, u.AuthService)}
+			}
+			return u, nil
 		}
-		return u, nil
-	}
-	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), verb)
+		return verb
+	})
 }

@@ -115,13 +115,13 @@ func TestActivateFlags(t *testing.T) {
 	builders := map[string]func(f *cmdutil.Factory, got *captured) *cobra.Command{
 		"activate": func(f *cmdutil.Factory, got *captured) *cobra.Command {
 			return NewCmdActivate(f, func(_ context.Context, o *ActivateOptions) error {
-				got.users, got.bulk = o.Users, o.Bulk
+				got.users, got.bulk = o.Args, o.Bulk
 				return nil
 			})
 		},
 		"deactivate": func(f *cmdutil.Factory, got *captured) *cobra.Command {
 			return NewCmdDeactivate(f, func(_ context.Context, o *DeactivateOptions) error {
-				got.users, got.bulk = o.Users, o.Bulk
+				got.users, got.bulk = o.Args, o.Bulk
 				return nil
 			})
 		},

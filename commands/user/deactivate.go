@@ -5,25 +5,17 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/iostreams"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // DeactivateOptions are the inputs of `user deactivate`.
 type DeactivateOptions struct {
-	IO      *iostreams.IOStreams
-	Client  func() (client.Client, error)
-	Printer func() (*printer.Printer, error)
-
-	Users []string
-	Bulk  cmdutil.BulkFlags
+	cmdutil.BulkArgs
 }
 
 // NewCmdDeactivate builds `user deactivate`.
 func NewCmdDeactivate(f *cmdutil.Factory, runF func(context.Context, *DeactivateOptions) error) *cobra.Command {
-	opts := &DeactivateOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts := &DeactivateOptions{BulkArgs: cmdutil.NewBulkArgs(f)}
 	cmd := &cobra.Command{
 		Use:               "deactivate <user>...",
 		ValidArgsFunction: cmdutil.CompleteUsers(f),
@@ -34,22 +26,12 @@ Users are given as IDs, usernames, @usernames or emails, as arguments or with --
 sign in through SSO must also be deactivated in the SSO provider: a warning says so.`,
 		Example: `  matterctl user deactivate alice bob@example.com
   matterctl user deactivate --file leavers.txt --json`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			users, err := opts.Bulk.Args(args, opts.IO.In, "user")
-			if err != nil {
-				return err
-			}
-			opts.Users = users
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return deactivateRun(cmd.Context(), opts)
-		},
+		RunE: opts.RunE("user", cmdutil.Runner(opts, runF, deactivateRun)),
 	}
 	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "users")
 	return cmd
 }
 
 func deactivateRun(ctx context.Context, opts *DeactivateOptions) error {
-	return setActive(ctx, opts.Client, opts.Printer, opts.Users, opts.Bulk, false)
+	return setActive(ctx, &opts.BulkArgs, false)
 }

@@ -9,24 +9,17 @@ import (
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/iostreams"
 	"github.com/matterctl/matterctl/internal/ops"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // DemoteOptions are the inputs of `user demote`.
 type DemoteOptions struct {
-	IO      *iostreams.IOStreams
-	Client  func() (client.Client, error)
-	Printer func() (*printer.Printer, error)
-
-	Users []string
-	Bulk  cmdutil.BulkFlags
+	cmdutil.BulkArgs
 }
 
 // NewCmdDemote builds `user demote`.
 func NewCmdDemote(f *cmdutil.Factory, runF func(context.Context, *DemoteOptions) error) *cobra.Command {
-	opts := &DemoteOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts := &DemoteOptions{BulkArgs: cmdutil.NewBulkArgs(f)}
 	cmd := &cobra.Command{
 		Use:               "demote <user>...",
 		ValidArgsFunction: cmdutil.CompleteUsers(f),
@@ -38,43 +31,26 @@ Users are given as IDs, usernames, @usernames or emails, as arguments or with --
 who is already a guest is reported as a failure and left unchanged.`,
 		Example: `  matterctl user demote alice bob@example.com
   matterctl user demote --file contractors.txt --dry-run`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			users, err := opts.Bulk.Args(args, opts.IO.In, "user")
-			if err != nil {
-				return err
-			}
-			opts.Users = users
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return demoteRun(cmd.Context(), opts)
-		},
+		RunE: opts.RunE("user", cmdutil.Runner(opts, runF, demoteRun)),
 	}
 	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "users")
 	return cmd
 }
 
 func demoteRun(ctx context.Context, opts *DemoteOptions) error {
-	p, err := opts.Printer()
-	if err != nil {
-		return err
-	}
-	c, err := opts.Client()
-	if err != nil {
-		return err
-	}
-	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), cmdutil.Verb[*model.User]{
-		Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
-		Plan: "demote", Done: "Demoted",
-		Check: func(u *model.User) error {
-			if u.IsGuest() {
-				return fmt.Errorf("%s is already a guest", u.Username)
-			}
-			return nil
-		},
-		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
-			return u, ops.DemoteToGuest(ctx, c, u)
-		},
-		Message: func(u *model.User) string { return fmt.Sprintf("User %s demoted", u.Username) },
+	return cmdutil.RunBulkVerb(ctx, &opts.BulkArgs, cmdutil.Users(), func(c client.Client) cmdutil.Verb[*model.User] {
+		return cmdutil.Verb[*model.User]{
+			Plan: "demote", Done: "Demoted",
+			Check: func(u *model.User) error {
+				if u.IsGuest() {
+					return fmt.Errorf("%s is already a guest", u.Username)
+				}
+				return nil
+			},
+			Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
+				return u, ops.DemoteToGuest(ctx, c, u)
+			},
+			Message: func(u *model.User) string { return fmt.Sprintf("User %s demoted", u.Username) },
+		}
 	})
 }

@@ -18,7 +18,7 @@ func TestDemoteFlags(t *testing.T) {
 	if err := e.Exec(NewCmdDemote(e.F, run), "alice", "bob", "--dry-run"); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got.Users, []string{"alice", "bob"}) || !got.Bulk.DryRun {
+	if !slices.Equal(got.Args, []string{"alice", "bob"}) || !got.Bulk.DryRun {
 		t.Errorf("opts = %+v", got)
 	}
 	if err := cmdtest.New(t).Exec(NewCmdDemote(e.F, run)); cmdutil.ExitCode(err) != cmdutil.ExitUsage {

@@ -18,7 +18,7 @@ func TestPromoteFlags(t *testing.T) {
 	if err := e.Exec(NewCmdPromote(e.F, run), "guest1", "--parallel", "4"); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got.Users, []string{"guest1"}) || got.Bulk.Parallel != 4 || got.Bulk.DryRun {
+	if !slices.Equal(got.Args, []string{"guest1"}) || got.Bulk.Parallel != 4 || got.Bulk.DryRun {
 		t.Errorf("opts = %+v", got)
 	}
 	err := cmdtest.New(t).Exec(NewCmdPromote(e.F, run))

@@ -10,24 +10,17 @@ import (
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/iostreams"
 	"github.com/matterctl/matterctl/internal/ops"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // ResetPasswordOptions are the inputs of `user reset-password`.
 type ResetPasswordOptions struct {
-	IO      *iostreams.IOStreams
-	Client  func() (client.Client, error)
-	Printer func() (*printer.Printer, error)
-
-	Users []string
-	Bulk  cmdutil.BulkFlags
+	cmdutil.BulkArgs
 }
 
 // NewCmdResetPassword builds `user reset-password`.
 func NewCmdResetPassword(f *cmdutil.Factory, runF func(context.Context, *ResetPasswordOptions) error) *cobra.Command {
-	opts := &ResetPasswordOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts := &ResetPasswordOptions{BulkArgs: cmdutil.NewBulkArgs(f)}
 	cmd := &cobra.Command{
 		Use:               "reset-password <user>...",
 		ValidArgsFunction: cmdutil.CompleteUsers(f),
@@ -41,42 +34,23 @@ arguments or with --file. Each is looked up first, so an unknown user is reporte
 Mattermost password to reset and are refused.`,
 		Example: `  matterctl user reset-password alice bob@example.com
   matterctl user reset-password --file users.txt --dry-run`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			users, err := opts.Bulk.Args(args, opts.IO.In, "user")
-			if err != nil {
-				return err
-			}
-			opts.Users = users
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return resetPasswordRun(cmd.Context(), opts)
-		},
+		RunE: opts.RunE("user", cmdutil.Runner(opts, runF, resetPasswordRun)),
 	}
 	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "users")
 	return cmd
 }
 
 func resetPasswordRun(ctx context.Context, opts *ResetPasswordOptions) error {
-	p, err := opts.Printer()
-	if err != nil {
-		return err
-	}
-	c, err := opts.Client()
-	if err != nil {
-		return err
-	}
-	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), cmdutil.Verb[*model.User]{
-		Args:     opts.Users,
-		DryRun:   opts.Bulk.DryRun,
-		Parallel: opts.Bulk.Parallel,
-		Plan:     "send a password reset email to",
-		Done:     "Sent a password reset email to",
-		Check:    resetPasswordCheck,
-		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
-			return u, ops.SendPasswordReset(ctx, c, u)
-		},
-		Message: func(u *model.User) string { return "Sent a password reset email to " + u.Email },
+	return cmdutil.RunBulkVerb(ctx, &opts.BulkArgs, cmdutil.Users(), func(c client.Client) cmdutil.Verb[*model.User] {
+		return cmdutil.Verb[*model.User]{
+			Plan:  "send a password reset email to",
+			Done:  "Sent a password reset email to",
+			Check: resetPasswordCheck,
+			Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
+				return u, ops.SendPasswordReset(ctx, c, u)
+			},
+			Message: func(u *model.User) string { return "Sent a password reset email to " + u.Email },
+		}
 	})
 }
 

@@ -50,8 +50,8 @@ func TestResetPasswordFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(got.Users, tt.wantUsers) || got.Bulk.Parallel != tt.wantParallel || got.Bulk.DryRun != tt.wantDryRun {
-				t.Errorf("options = %q %+v", got.Users, got.Bulk)
+			if !slices.Equal(got.Args, tt.wantUsers) || got.Bulk.Parallel != tt.wantParallel || got.Bulk.DryRun != tt.wantDryRun {
+				t.Errorf("options = %q %+v", got.Args, got.Bulk)
 			}
 		})
 	}

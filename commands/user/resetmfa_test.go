@@ -20,7 +20,7 @@ func TestResetMFAFlags(t *testing.T) {
 	if err := e.Exec(NewCmdResetMFA(e.F, run), "--file", "-", "--dry-run"); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got.Users, []string{"alice", "bob"}) || !got.Bulk.DryRun || got.Bulk.Parallel != cmdutil.DefaultParallel {
+	if !slices.Equal(got.Args, []string{"alice", "bob"}) || !got.Bulk.DryRun || got.Bulk.Parallel != cmdutil.DefaultParallel {
 		t.Errorf("opts = %+v", got)
 	}
 	if err := cmdtest.New(t).Exec(NewCmdResetMFA(e.F, run)); cmdutil.ExitCode(err) != cmdutil.ExitUsage {

@@ -9,24 +9,17 @@ import (
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/iostreams"
 	"github.com/matterctl/matterctl/internal/ops"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // VerifyOptions are the inputs of `user verify`.
 type VerifyOptions struct {
-	IO      *iostreams.IOStreams
-	Client  func() (client.Client, error)
-	Printer func() (*printer.Printer, error)
-
-	Users []string
-	Bulk  cmdutil.BulkFlags
+	cmdutil.BulkArgs
 }
 
 // NewCmdVerify builds `user verify`.
 func NewCmdVerify(f *cmdutil.Factory, runF func(context.Context, *VerifyOptions) error) *cobra.Command {
-	opts := &VerifyOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts := &VerifyOptions{BulkArgs: cmdutil.NewBulkArgs(f)}
 	cmd := &cobra.Command{
 		Use:               "verify <user>...",
 		ValidArgsFunction: cmdutil.CompleteUsers(f),
@@ -36,37 +29,20 @@ func NewCmdVerify(f *cmdutil.Factory, runF func(context.Context, *VerifyOptions)
 Users are given as IDs, usernames, @usernames or emails, as arguments or with --file.`,
 		Example: `  matterctl user verify alice bob@example.com
   matterctl user verify --file new-users.txt --json`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			users, err := opts.Bulk.Args(args, opts.IO.In, "user")
-			if err != nil {
-				return err
-			}
-			opts.Users = users
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return verifyRun(cmd.Context(), opts)
-		},
+		RunE: opts.RunE("user", cmdutil.Runner(opts, runF, verifyRun)),
 	}
 	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "users")
 	return cmd
 }
 
 func verifyRun(ctx context.Context, opts *VerifyOptions) error {
-	p, err := opts.Printer()
-	if err != nil {
-		return err
-	}
-	c, err := opts.Client()
-	if err != nil {
-		return err
-	}
-	return cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), cmdutil.Verb[*model.User]{
-		Args: opts.Users, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
-		Plan: "verify the email of", Done: "Verified",
-		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
-			return u, ops.VerifyEmail(ctx, c, u)
-		},
-		Message: func(u *model.User) string { return fmt.Sprintf("User %s verified", u.Username) },
+	return cmdutil.RunBulkVerb(ctx, &opts.BulkArgs, cmdutil.Users(), func(c client.Client) cmdutil.Verb[*model.User] {
+		return cmdutil.Verb[*model.User]{
+			Plan: "verify the email of", Done: "Verified",
+			Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
+				return u, ops.VerifyEmail(ctx, c, u)
+			},
+			Message: func(u *model.User) string { return fmt.Sprintf("User %s verified", u.Username) },
+		}
 	})
 }

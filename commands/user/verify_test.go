@@ -19,7 +19,7 @@ func TestVerifyFlags(t *testing.T) {
 	if err := e.Exec(NewCmdVerify(e.F, run), "--dry-run", "--parallel", "2", "alice", "@bob"); err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got.Users, []string{"alice", "@bob"}) || !got.Bulk.DryRun || got.Bulk.Parallel != 2 {
+	if !slices.Equal(got.Args, []string{"alice", "@bob"}) || !got.Bulk.DryRun || got.Bulk.Parallel != 2 {
 		t.Errorf("opts = %+v", got)
 	}
 	err := cmdtest.New(t).Exec(NewCmdVerify(e.F, run))

@@ -37,7 +37,7 @@ func Channels(opts ChannelOptions) Kind[*model.Channel] {
 	return Kind[*model.Channel]{
 		Name: "channel",
 		Resolve: func(ctx context.Context, c client.Client, args []string) ([]Ref[*model.Channel], error) {
-			r := &channelResolver{c: c, opts: opts, teams: map[string]teamResult{}}
+			r := &channelResolver{c: c, opts: opts, teams: map[string]*teamLookup{}}
 			return ResolveEach(ctx, args, r.lookup)
 		},
 		ID:    func(ch *model.Channel) string { return ch.Id },
@@ -45,7 +45,9 @@ func Channels(opts ChannelOptions) Kind[*model.Channel] {
 	}
 }
 
-type teamResult struct {
+// teamLookup is one team argument's lookup, made once however many channels name the team.
+type teamLookup struct {
+	once sync.Once
 	team *model.Team
 	err  error
 }
@@ -55,27 +57,23 @@ type channelResolver struct {
 	c    client.Client
 	opts ChannelOptions
 
-	mu       sync.Mutex
-	teams    map[string]teamResult
-	allOnce  sync.Once
-	all      []*model.Team
-	allErr   error
-	teamOnce sync.Map // team argument → *sync.Once, so concurrent lookups share one request
+	mu      sync.Mutex
+	teams   map[string]*teamLookup // by lower-case team argument
+	allOnce sync.Once
+	all     []*model.Team
+	allErr  error
 }
 
 func (r *channelResolver) team(ctx context.Context, arg string) (*model.Team, error) {
-	key := strings.ToLower(arg)
-	once, _ := r.teamOnce.LoadOrStore(key, &sync.Once{})
-	once.(*sync.Once).Do(func() {
-		t, err := lookupTeam(ctx, r.c, arg, TeamOptions{IncludeArchived: true})
-		r.mu.Lock()
-		r.teams[key] = teamResult{t, err}
-		r.mu.Unlock()
-	})
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	res := r.teams[key]
-	return res.team, res.err
+	l := r.teams[strings.ToLower(arg)]
+	if l == nil {
+		l = &teamLookup{}
+		r.teams[strings.ToLower(arg)] = l
+	}
+	r.mu.Unlock()
+	l.once.Do(func() { l.team, l.err = lookupTeam(ctx, r.c, arg, TeamOptions{IncludeArchived: true}) })
+	return l.team, l.err
 }
 
 func (r *channelResolver) lookup(ctx context.Context, arg string) (*model.Channel, error) {

@@ -291,12 +291,26 @@ func (r *Rows[T]) Add(o Outcome[T], dryRun bool) error {
 	return r.list.Add(row)
 }
 
-// Close ends the rows and returns err, or the error of ending them when err is nil.
+// Close ends the rows given the run's error (see EndList) and returns it, or the error of
+// ending them.
 func (r *Rows[T]) Close(err error) error {
 	if r.list == nil {
 		return err
 	}
-	if cerr := r.list.Close(); cerr != nil && err == nil {
+	return EndList(r.list, err)
+}
+
+// EndList ends a list filled by a multi-argument run, given the run's error. Arguments that
+// failed were each reported on stderr and leave the list whole: it holds every result, and the
+// exit code says that some failed. A run cut short (cancelled, or stdout failing) leaves it
+// incomplete, and JSON output must not parse as a whole list.
+func EndList[T any](list *printer.List[T], err error) error {
+	var partial *PartialError
+	var silent *SilentError
+	if err != nil && !errors.As(err, &partial) && !errors.As(err, &silent) {
+		return list.Fail(err)
+	}
+	if cerr := list.Close(); cerr != nil && err == nil {
 		return cerr
 	}
 	return err

@@ -165,3 +165,27 @@ func TestResultRowMarshal(t *testing.T) {
 		}
 	}
 }
+
+// A run cut short leaves the JSON rows unterminated; failed arguments leave them whole.
+func TestRunVerbRowsEndings(t *testing.T) {
+	a := &widget{ID: "w1", Name: "alpha"}
+	b := &widget{ID: "w2", Name: "beta"}
+	for _, cancelled := range []bool{false, true} {
+		ios, _, out, _ := iostreams.Test()
+		p, _ := printer.New(ios, printer.Options{JSON: true})
+		ctx, cancel := context.WithCancel(context.Background())
+		err := RunVerb(ctx, nil, p, widgetKind(a, b), Verb[*widget]{
+			Args: []string{"alpha", "ghost", "beta"}, Parallel: 1, Done: "Polished",
+			Apply: func(_ context.Context, w *widget) (*widget, error) {
+				if cancelled {
+					cancel()
+				}
+				return w, nil
+			},
+		})
+		cancel()
+		if json.Valid(out.Bytes()) == cancelled {
+			t.Errorf("cancelled=%v: err %v, stdout valid JSON = %v:\n%s", cancelled, err, !cancelled, out)
+		}
+	}
+}

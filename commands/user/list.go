@@ -113,34 +113,10 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		return users, err
 	}
 
-	list := printer.NewList(p, userColumns...)
+	pageOpts := client.PageOptions{PerPage: perPage}
 	if !opts.All {
-		users, err := fetch(ctx, opts.Page, perPage)
-		if err != nil {
-			return list.Fail(err)
-		}
-		for _, u := range users {
-			if u == nil {
-				continue
-			}
-			if err := list.Add(u); err != nil {
-				return list.Fail(err)
-			}
-		}
-		return list.Close()
+		pageOpts.StartPage, pageOpts.MaxPages = opts.Page, 1
 	}
-
-	for u, err := range client.Pages(ctx, client.PageOptions{PerPage: perPage}, fetch) {
-		if err != nil {
-			// A part of the list must not pass for the whole: Fail leaves a JSON array open.
-			return list.Fail(err)
-		}
-		if u == nil {
-			continue
-		}
-		if err := list.Add(u); err != nil {
-			return list.Fail(err)
-		}
-	}
-	return list.Close()
+	// A list cut short must not pass for the whole: Stream ends it with Fail on an error.
+	return printer.Stream(printer.NewList(p, userColumns...), client.Pages(ctx, pageOpts, fetch))
 }

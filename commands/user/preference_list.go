@@ -84,7 +84,7 @@ func preferenceReadRun(ctx context.Context, opts *PreferenceOptions) error {
 			}
 			return nil
 		})
-	return endEachList(list, err)
+	return cmdutil.EndList(list, err)
 }
 
 func fetchPreferences(ctx context.Context, c client.Client, opts *PreferenceOptions, userID string) (model.Preferences, error) {

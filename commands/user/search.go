@@ -2,7 +2,6 @@ package user
 
 import (
 	"context"
-	"errors"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -83,21 +82,5 @@ func printUserRefs(ctx context.Context, p *printer.Printer, refs []cmdutil.UserR
 			}
 			return list.Add(o.Result)
 		})
-	return endEachList(list, err)
-}
-
-// endEachList ends a list that cmdutil.RunEach filled, given RunEach's error. Arguments that
-// failed were each reported on stderr and leave the list whole: it holds every result that
-// could be read, and the exit code says that some could not. A run cut short (cancelled, or
-// stdout failing) leaves it incomplete, and JSON output must not parse as a whole list.
-func endEachList[T any](list *printer.List[T], err error) error {
-	var partial *cmdutil.PartialError
-	var silent *cmdutil.SilentError
-	if err != nil && !errors.As(err, &partial) && !errors.As(err, &silent) {
-		return list.Fail(err)
-	}
-	if cerr := list.Close(); cerr != nil && err == nil {
-		return cerr
-	}
-	return err
+	return cmdutil.EndList(list, err)
 }

@@ -73,11 +73,51 @@ type Client interface {
 	GetAllTeams(ctx context.Context, etag string, page, perPage int) ([]*model.Team, *model.Response, error)
 	GetTeam(ctx context.Context, teamID, etag string) (*model.Team, *model.Response, error)
 	GetTeamByName(ctx context.Context, name, etag string) (*model.Team, *model.Response, error)
+	GetTeamsForUser(ctx context.Context, userID, etag string) ([]*model.Team, *model.Response, error)
+	SearchTeams(ctx context.Context, search *model.TeamSearch) ([]*model.Team, *model.Response, error)
+	CreateTeam(ctx context.Context, team *model.Team) (*model.Team, *model.Response, error)
+	UpdateTeam(ctx context.Context, team *model.Team) (*model.Team, *model.Response, error)
+	PatchTeam(ctx context.Context, teamID string, patch *model.TeamPatch) (*model.Team, *model.Response, error)
+	UpdateTeamPrivacy(ctx context.Context, teamID string, privacy string) (*model.Team, *model.Response, error)
+	SoftDeleteTeam(ctx context.Context, teamID string) (*model.Response, error)
+	PermanentDeleteTeam(ctx context.Context, teamID string) (*model.Response, error)
+	RestoreTeam(ctx context.Context, teamID string) (*model.Team, *model.Response, error)
 	InviteUsersToTeam(ctx context.Context, teamID string, userEmails []string) (*model.Response, error)
+
+	// Team members
+	GetTeamMember(ctx context.Context, teamID, userID, etag string) (*model.TeamMember, *model.Response, error)
+	GetTeamMembers(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.TeamMember, *model.Response, error)
+	GetTeamMembersByIds(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error)
+	AddTeamMember(ctx context.Context, teamID, userID string) (*model.TeamMember, *model.Response, error)
+	AddTeamMembers(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error)
+	RemoveTeamMember(ctx context.Context, teamID, userID string) (*model.Response, error)
+	GetUsersInTeam(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.User, *model.Response, error)
 
 	// Channels
 	GetChannel(ctx context.Context, channelID string) (*model.Channel, *model.Response, error)
 	GetChannelByNameIncludeDeleted(ctx context.Context, channelName, teamID, etag string) (*model.Channel, *model.Response, error)
+	GetAllChannelsIncludeDeleted(ctx context.Context, page, perPage int, etag string) (model.ChannelListWithTeamData, *model.Response, error)
+	GetPublicChannelsForTeam(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.Channel, *model.Response, error)
+	GetPrivateChannelsForTeam(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.Channel, *model.Response, error)
+	GetDeletedChannelsForTeam(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.Channel, *model.Response, error)
+	GetChannelsForTeamForUser(ctx context.Context, teamID, userID string, includeDeleted bool, etag string) ([]*model.Channel, *model.Response, error)
+	SearchChannels(ctx context.Context, teamID string, search *model.ChannelSearch) ([]*model.Channel, *model.Response, error)
+	SearchAllChannels(ctx context.Context, search *model.ChannelSearch) (model.ChannelListWithTeamData, *model.Response, error)
+	CreateChannel(ctx context.Context, channel *model.Channel) (*model.Channel, *model.Response, error)
+	PatchChannel(ctx context.Context, channelID string, patch *model.ChannelPatch) (*model.Channel, *model.Response, error)
+	UpdateChannelPrivacy(ctx context.Context, channelID string, privacy model.ChannelType) (*model.Channel, *model.Response, error)
+	DeleteChannel(ctx context.Context, channelID string) (*model.Response, error)
+	PermanentDeleteChannel(ctx context.Context, channelID string) (*model.Response, error)
+	RestoreChannel(ctx context.Context, channelID string) (*model.Channel, *model.Response, error)
+	MoveChannel(ctx context.Context, channelID, teamID string, force bool) (*model.Channel, *model.Response, error)
+
+	// Channel members
+	GetChannelMember(ctx context.Context, channelID, userID, etag string) (*model.ChannelMember, *model.Response, error)
+	GetChannelMembers(ctx context.Context, channelID string, page, perPage int, etag string) (model.ChannelMembers, *model.Response, error)
+	GetChannelMembersByIds(ctx context.Context, channelID string, userIDs []string) (model.ChannelMembers, *model.Response, error)
+	AddChannelMember(ctx context.Context, channelID, userID string) (*model.ChannelMember, *model.Response, error)
+	RemoveUserFromChannel(ctx context.Context, channelID, userID string) (*model.Response, error)
+	GetUsersInChannel(ctx context.Context, channelID string, page, perPage int, etag string) ([]*model.User, *model.Response, error)
 }
 
 // Compile-time proof that the real client satisfies the interface.

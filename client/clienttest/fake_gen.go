@@ -72,14 +72,54 @@ type Fake struct {
 	GetBotIncludeDeletedFunc func(ctx context.Context, botUserID, etag string) (*model.Bot, *model.Response, error)
 
 	// Teams
-	GetAllTeamsFunc       func(ctx context.Context, etag string, page, perPage int) ([]*model.Team, *model.Response, error)
-	GetTeamFunc           func(ctx context.Context, teamID, etag string) (*model.Team, *model.Response, error)
-	GetTeamByNameFunc     func(ctx context.Context, name, etag string) (*model.Team, *model.Response, error)
-	InviteUsersToTeamFunc func(ctx context.Context, teamID string, userEmails []string) (*model.Response, error)
+	GetAllTeamsFunc         func(ctx context.Context, etag string, page, perPage int) ([]*model.Team, *model.Response, error)
+	GetTeamFunc             func(ctx context.Context, teamID, etag string) (*model.Team, *model.Response, error)
+	GetTeamByNameFunc       func(ctx context.Context, name, etag string) (*model.Team, *model.Response, error)
+	GetTeamsForUserFunc     func(ctx context.Context, userID, etag string) ([]*model.Team, *model.Response, error)
+	SearchTeamsFunc         func(ctx context.Context, search *model.TeamSearch) ([]*model.Team, *model.Response, error)
+	CreateTeamFunc          func(ctx context.Context, team *model.Team) (*model.Team, *model.Response, error)
+	UpdateTeamFunc          func(ctx context.Context, team *model.Team) (*model.Team, *model.Response, error)
+	PatchTeamFunc           func(ctx context.Context, teamID string, patch *model.TeamPatch) (*model.Team, *model.Response, error)
+	UpdateTeamPrivacyFunc   func(ctx context.Context, teamID string, privacy string) (*model.Team, *model.Response, error)
+	SoftDeleteTeamFunc      func(ctx context.Context, teamID string) (*model.Response, error)
+	PermanentDeleteTeamFunc func(ctx context.Context, teamID string) (*model.Response, error)
+	RestoreTeamFunc         func(ctx context.Context, teamID string) (*model.Team, *model.Response, error)
+	InviteUsersToTeamFunc   func(ctx context.Context, teamID string, userEmails []string) (*model.Response, error)
+
+	// Team members
+	GetTeamMemberFunc       func(ctx context.Context, teamID, userID, etag string) (*model.TeamMember, *model.Response, error)
+	GetTeamMembersFunc      func(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.TeamMember, *model.Response, error)
+	GetTeamMembersByIdsFunc func(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error)
+	AddTeamMemberFunc       func(ctx context.Context, teamID, userID string) (*model.TeamMember, *model.Response, error)
+	AddTeamMembersFunc      func(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error)
+	RemoveTeamMemberFunc    func(ctx context.Context, teamID, userID string) (*model.Response, error)
+	GetUsersInTeamFunc      func(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.User, *model.Response, error)
 
 	// Channels
 	GetChannelFunc                     func(ctx context.Context, channelID string) (*model.Channel, *model.Response, error)
 	GetChannelByNameIncludeDeletedFunc func(ctx context.Context, channelName, teamID, etag string) (*model.Channel, *model.Response, error)
+	GetAllChannelsIncludeDeletedFunc   func(ctx context.Context, page, perPage int, etag string) (model.ChannelListWithTeamData, *model.Response, error)
+	GetPublicChannelsForTeamFunc       func(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.Channel, *model.Response, error)
+	GetPrivateChannelsForTeamFunc      func(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.Channel, *model.Response, error)
+	GetDeletedChannelsForTeamFunc      func(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.Channel, *model.Response, error)
+	GetChannelsForTeamForUserFunc      func(ctx context.Context, teamID, userID string, includeDeleted bool, etag string) ([]*model.Channel, *model.Response, error)
+	SearchChannelsFunc                 func(ctx context.Context, teamID string, search *model.ChannelSearch) ([]*model.Channel, *model.Response, error)
+	SearchAllChannelsFunc              func(ctx context.Context, search *model.ChannelSearch) (model.ChannelListWithTeamData, *model.Response, error)
+	CreateChannelFunc                  func(ctx context.Context, channel *model.Channel) (*model.Channel, *model.Response, error)
+	PatchChannelFunc                   func(ctx context.Context, channelID string, patch *model.ChannelPatch) (*model.Channel, *model.Response, error)
+	UpdateChannelPrivacyFunc           func(ctx context.Context, channelID string, privacy model.ChannelType) (*model.Channel, *model.Response, error)
+	DeleteChannelFunc                  func(ctx context.Context, channelID string) (*model.Response, error)
+	PermanentDeleteChannelFunc         func(ctx context.Context, channelID string) (*model.Response, error)
+	RestoreChannelFunc                 func(ctx context.Context, channelID string) (*model.Channel, *model.Response, error)
+	MoveChannelFunc                    func(ctx context.Context, channelID, teamID string, force bool) (*model.Channel, *model.Response, error)
+
+	// Channel members
+	GetChannelMemberFunc       func(ctx context.Context, channelID, userID, etag string) (*model.ChannelMember, *model.Response, error)
+	GetChannelMembersFunc      func(ctx context.Context, channelID string, page, perPage int, etag string) (model.ChannelMembers, *model.Response, error)
+	GetChannelMembersByIdsFunc func(ctx context.Context, channelID string, userIDs []string) (model.ChannelMembers, *model.Response, error)
+	AddChannelMemberFunc       func(ctx context.Context, channelID, userID string) (*model.ChannelMember, *model.Response, error)
+	RemoveUserFromChannelFunc  func(ctx context.Context, channelID, userID string) (*model.Response, error)
+	GetUsersInChannelFunc      func(ctx context.Context, channelID string, page, perPage int, etag string) ([]*model.User, *model.Response, error)
 }
 
 // GetPingWithOptions implements client.Client.
@@ -496,6 +536,87 @@ func (f *Fake) GetTeamByName(ctx context.Context, name, etag string) (*model.Tea
 	return f.GetTeamByNameFunc(ctx, name, etag)
 }
 
+// GetTeamsForUser implements client.Client.
+func (f *Fake) GetTeamsForUser(ctx context.Context, userID, etag string) ([]*model.Team, *model.Response, error) {
+	f.record("GetTeamsForUser")
+	if f.GetTeamsForUserFunc == nil {
+		return nil, nil, unexpected("GetTeamsForUser")
+	}
+	return f.GetTeamsForUserFunc(ctx, userID, etag)
+}
+
+// SearchTeams implements client.Client.
+func (f *Fake) SearchTeams(ctx context.Context, search *model.TeamSearch) ([]*model.Team, *model.Response, error) {
+	f.record("SearchTeams")
+	if f.SearchTeamsFunc == nil {
+		return nil, nil, unexpected("SearchTeams")
+	}
+	return f.SearchTeamsFunc(ctx, search)
+}
+
+// CreateTeam implements client.Client.
+func (f *Fake) CreateTeam(ctx context.Context, team *model.Team) (*model.Team, *model.Response, error) {
+	f.record("CreateTeam")
+	if f.CreateTeamFunc == nil {
+		return nil, nil, unexpected("CreateTeam")
+	}
+	return f.CreateTeamFunc(ctx, team)
+}
+
+// UpdateTeam implements client.Client.
+func (f *Fake) UpdateTeam(ctx context.Context, team *model.Team) (*model.Team, *model.Response, error) {
+	f.record("UpdateTeam")
+	if f.UpdateTeamFunc == nil {
+		return nil, nil, unexpected("UpdateTeam")
+	}
+	return f.UpdateTeamFunc(ctx, team)
+}
+
+// PatchTeam implements client.Client.
+func (f *Fake) PatchTeam(ctx context.Context, teamID string, patch *model.TeamPatch) (*model.Team, *model.Response, error) {
+	f.record("PatchTeam")
+	if f.PatchTeamFunc == nil {
+		return nil, nil, unexpected("PatchTeam")
+	}
+	return f.PatchTeamFunc(ctx, teamID, patch)
+}
+
+// UpdateTeamPrivacy implements client.Client.
+func (f *Fake) UpdateTeamPrivacy(ctx context.Context, teamID string, privacy string) (*model.Team, *model.Response, error) {
+	f.record("UpdateTeamPrivacy")
+	if f.UpdateTeamPrivacyFunc == nil {
+		return nil, nil, unexpected("UpdateTeamPrivacy")
+	}
+	return f.UpdateTeamPrivacyFunc(ctx, teamID, privacy)
+}
+
+// SoftDeleteTeam implements client.Client.
+func (f *Fake) SoftDeleteTeam(ctx context.Context, teamID string) (*model.Response, error) {
+	f.record("SoftDeleteTeam")
+	if f.SoftDeleteTeamFunc == nil {
+		return nil, unexpected("SoftDeleteTeam")
+	}
+	return f.SoftDeleteTeamFunc(ctx, teamID)
+}
+
+// PermanentDeleteTeam implements client.Client.
+func (f *Fake) PermanentDeleteTeam(ctx context.Context, teamID string) (*model.Response, error) {
+	f.record("PermanentDeleteTeam")
+	if f.PermanentDeleteTeamFunc == nil {
+		return nil, unexpected("PermanentDeleteTeam")
+	}
+	return f.PermanentDeleteTeamFunc(ctx, teamID)
+}
+
+// RestoreTeam implements client.Client.
+func (f *Fake) RestoreTeam(ctx context.Context, teamID string) (*model.Team, *model.Response, error) {
+	f.record("RestoreTeam")
+	if f.RestoreTeamFunc == nil {
+		return nil, nil, unexpected("RestoreTeam")
+	}
+	return f.RestoreTeamFunc(ctx, teamID)
+}
+
 // InviteUsersToTeam implements client.Client.
 func (f *Fake) InviteUsersToTeam(ctx context.Context, teamID string, userEmails []string) (*model.Response, error) {
 	f.record("InviteUsersToTeam")
@@ -503,6 +624,69 @@ func (f *Fake) InviteUsersToTeam(ctx context.Context, teamID string, userEmails 
 		return nil, unexpected("InviteUsersToTeam")
 	}
 	return f.InviteUsersToTeamFunc(ctx, teamID, userEmails)
+}
+
+// GetTeamMember implements client.Client.
+func (f *Fake) GetTeamMember(ctx context.Context, teamID, userID, etag string) (*model.TeamMember, *model.Response, error) {
+	f.record("GetTeamMember")
+	if f.GetTeamMemberFunc == nil {
+		return nil, nil, unexpected("GetTeamMember")
+	}
+	return f.GetTeamMemberFunc(ctx, teamID, userID, etag)
+}
+
+// GetTeamMembers implements client.Client.
+func (f *Fake) GetTeamMembers(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.TeamMember, *model.Response, error) {
+	f.record("GetTeamMembers")
+	if f.GetTeamMembersFunc == nil {
+		return nil, nil, unexpected("GetTeamMembers")
+	}
+	return f.GetTeamMembersFunc(ctx, teamID, page, perPage, etag)
+}
+
+// GetTeamMembersByIds implements client.Client.
+func (f *Fake) GetTeamMembersByIds(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error) {
+	f.record("GetTeamMembersByIds")
+	if f.GetTeamMembersByIdsFunc == nil {
+		return nil, nil, unexpected("GetTeamMembersByIds")
+	}
+	return f.GetTeamMembersByIdsFunc(ctx, teamID, userIDs)
+}
+
+// AddTeamMember implements client.Client.
+func (f *Fake) AddTeamMember(ctx context.Context, teamID, userID string) (*model.TeamMember, *model.Response, error) {
+	f.record("AddTeamMember")
+	if f.AddTeamMemberFunc == nil {
+		return nil, nil, unexpected("AddTeamMember")
+	}
+	return f.AddTeamMemberFunc(ctx, teamID, userID)
+}
+
+// AddTeamMembers implements client.Client.
+func (f *Fake) AddTeamMembers(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error) {
+	f.record("AddTeamMembers")
+	if f.AddTeamMembersFunc == nil {
+		return nil, nil, unexpected("AddTeamMembers")
+	}
+	return f.AddTeamMembersFunc(ctx, teamID, userIDs)
+}
+
+// RemoveTeamMember implements client.Client.
+func (f *Fake) RemoveTeamMember(ctx context.Context, teamID, userID string) (*model.Response, error) {
+	f.record("RemoveTeamMember")
+	if f.RemoveTeamMemberFunc == nil {
+		return nil, unexpected("RemoveTeamMember")
+	}
+	return f.RemoveTeamMemberFunc(ctx, teamID, userID)
+}
+
+// GetUsersInTeam implements client.Client.
+func (f *Fake) GetUsersInTeam(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.User, *model.Response, error) {
+	f.record("GetUsersInTeam")
+	if f.GetUsersInTeamFunc == nil {
+		return nil, nil, unexpected("GetUsersInTeam")
+	}
+	return f.GetUsersInTeamFunc(ctx, teamID, page, perPage, etag)
 }
 
 // GetChannel implements client.Client.
@@ -521,4 +705,184 @@ func (f *Fake) GetChannelByNameIncludeDeleted(ctx context.Context, channelName, 
 		return nil, nil, unexpected("GetChannelByNameIncludeDeleted")
 	}
 	return f.GetChannelByNameIncludeDeletedFunc(ctx, channelName, teamID, etag)
+}
+
+// GetAllChannelsIncludeDeleted implements client.Client.
+func (f *Fake) GetAllChannelsIncludeDeleted(ctx context.Context, page, perPage int, etag string) (model.ChannelListWithTeamData, *model.Response, error) {
+	f.record("GetAllChannelsIncludeDeleted")
+	if f.GetAllChannelsIncludeDeletedFunc == nil {
+		return *new(model.ChannelListWithTeamData), nil, unexpected("GetAllChannelsIncludeDeleted")
+	}
+	return f.GetAllChannelsIncludeDeletedFunc(ctx, page, perPage, etag)
+}
+
+// GetPublicChannelsForTeam implements client.Client.
+func (f *Fake) GetPublicChannelsForTeam(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.Channel, *model.Response, error) {
+	f.record("GetPublicChannelsForTeam")
+	if f.GetPublicChannelsForTeamFunc == nil {
+		return nil, nil, unexpected("GetPublicChannelsForTeam")
+	}
+	return f.GetPublicChannelsForTeamFunc(ctx, teamID, page, perPage, etag)
+}
+
+// GetPrivateChannelsForTeam implements client.Client.
+func (f *Fake) GetPrivateChannelsForTeam(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.Channel, *model.Response, error) {
+	f.record("GetPrivateChannelsForTeam")
+	if f.GetPrivateChannelsForTeamFunc == nil {
+		return nil, nil, unexpected("GetPrivateChannelsForTeam")
+	}
+	return f.GetPrivateChannelsForTeamFunc(ctx, teamID, page, perPage, etag)
+}
+
+// GetDeletedChannelsForTeam implements client.Client.
+func (f *Fake) GetDeletedChannelsForTeam(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.Channel, *model.Response, error) {
+	f.record("GetDeletedChannelsForTeam")
+	if f.GetDeletedChannelsForTeamFunc == nil {
+		return nil, nil, unexpected("GetDeletedChannelsForTeam")
+	}
+	return f.GetDeletedChannelsForTeamFunc(ctx, teamID, page, perPage, etag)
+}
+
+// GetChannelsForTeamForUser implements client.Client.
+func (f *Fake) GetChannelsForTeamForUser(ctx context.Context, teamID, userID string, includeDeleted bool, etag string) ([]*model.Channel, *model.Response, error) {
+	f.record("GetChannelsForTeamForUser")
+	if f.GetChannelsForTeamForUserFunc == nil {
+		return nil, nil, unexpected("GetChannelsForTeamForUser")
+	}
+	return f.GetChannelsForTeamForUserFunc(ctx, teamID, userID, includeDeleted, etag)
+}
+
+// SearchChannels implements client.Client.
+func (f *Fake) SearchChannels(ctx context.Context, teamID string, search *model.ChannelSearch) ([]*model.Channel, *model.Response, error) {
+	f.record("SearchChannels")
+	if f.SearchChannelsFunc == nil {
+		return nil, nil, unexpected("SearchChannels")
+	}
+	return f.SearchChannelsFunc(ctx, teamID, search)
+}
+
+// SearchAllChannels implements client.Client.
+func (f *Fake) SearchAllChannels(ctx context.Context, search *model.ChannelSearch) (model.ChannelListWithTeamData, *model.Response, error) {
+	f.record("SearchAllChannels")
+	if f.SearchAllChannelsFunc == nil {
+		return *new(model.ChannelListWithTeamData), nil, unexpected("SearchAllChannels")
+	}
+	return f.SearchAllChannelsFunc(ctx, search)
+}
+
+// CreateChannel implements client.Client.
+func (f *Fake) CreateChannel(ctx context.Context, channel *model.Channel) (*model.Channel, *model.Response, error) {
+	f.record("CreateChannel")
+	if f.CreateChannelFunc == nil {
+		return nil, nil, unexpected("CreateChannel")
+	}
+	return f.CreateChannelFunc(ctx, channel)
+}
+
+// PatchChannel implements client.Client.
+func (f *Fake) PatchChannel(ctx context.Context, channelID string, patch *model.ChannelPatch) (*model.Channel, *model.Response, error) {
+	f.record("PatchChannel")
+	if f.PatchChannelFunc == nil {
+		return nil, nil, unexpected("PatchChannel")
+	}
+	return f.PatchChannelFunc(ctx, channelID, patch)
+}
+
+// UpdateChannelPrivacy implements client.Client.
+func (f *Fake) UpdateChannelPrivacy(ctx context.Context, channelID string, privacy model.ChannelType) (*model.Channel, *model.Response, error) {
+	f.record("UpdateChannelPrivacy")
+	if f.UpdateChannelPrivacyFunc == nil {
+		return nil, nil, unexpected("UpdateChannelPrivacy")
+	}
+	return f.UpdateChannelPrivacyFunc(ctx, channelID, privacy)
+}
+
+// DeleteChannel implements client.Client.
+func (f *Fake) DeleteChannel(ctx context.Context, channelID string) (*model.Response, error) {
+	f.record("DeleteChannel")
+	if f.DeleteChannelFunc == nil {
+		return nil, unexpected("DeleteChannel")
+	}
+	return f.DeleteChannelFunc(ctx, channelID)
+}
+
+// PermanentDeleteChannel implements client.Client.
+func (f *Fake) PermanentDeleteChannel(ctx context.Context, channelID string) (*model.Response, error) {
+	f.record("PermanentDeleteChannel")
+	if f.PermanentDeleteChannelFunc == nil {
+		return nil, unexpected("PermanentDeleteChannel")
+	}
+	return f.PermanentDeleteChannelFunc(ctx, channelID)
+}
+
+// RestoreChannel implements client.Client.
+func (f *Fake) RestoreChannel(ctx context.Context, channelID string) (*model.Channel, *model.Response, error) {
+	f.record("RestoreChannel")
+	if f.RestoreChannelFunc == nil {
+		return nil, nil, unexpected("RestoreChannel")
+	}
+	return f.RestoreChannelFunc(ctx, channelID)
+}
+
+// MoveChannel implements client.Client.
+func (f *Fake) MoveChannel(ctx context.Context, channelID, teamID string, force bool) (*model.Channel, *model.Response, error) {
+	f.record("MoveChannel")
+	if f.MoveChannelFunc == nil {
+		return nil, nil, unexpected("MoveChannel")
+	}
+	return f.MoveChannelFunc(ctx, channelID, teamID, force)
+}
+
+// GetChannelMember implements client.Client.
+func (f *Fake) GetChannelMember(ctx context.Context, channelID, userID, etag string) (*model.ChannelMember, *model.Response, error) {
+	f.record("GetChannelMember")
+	if f.GetChannelMemberFunc == nil {
+		return nil, nil, unexpected("GetChannelMember")
+	}
+	return f.GetChannelMemberFunc(ctx, channelID, userID, etag)
+}
+
+// GetChannelMembers implements client.Client.
+func (f *Fake) GetChannelMembers(ctx context.Context, channelID string, page, perPage int, etag string) (model.ChannelMembers, *model.Response, error) {
+	f.record("GetChannelMembers")
+	if f.GetChannelMembersFunc == nil {
+		return *new(model.ChannelMembers), nil, unexpected("GetChannelMembers")
+	}
+	return f.GetChannelMembersFunc(ctx, channelID, page, perPage, etag)
+}
+
+// GetChannelMembersByIds implements client.Client.
+func (f *Fake) GetChannelMembersByIds(ctx context.Context, channelID string, userIDs []string) (model.ChannelMembers, *model.Response, error) {
+	f.record("GetChannelMembersByIds")
+	if f.GetChannelMembersByIdsFunc == nil {
+		return *new(model.ChannelMembers), nil, unexpected("GetChannelMembersByIds")
+	}
+	return f.GetChannelMembersByIdsFunc(ctx, channelID, userIDs)
+}
+
+// AddChannelMember implements client.Client.
+func (f *Fake) AddChannelMember(ctx context.Context, channelID, userID string) (*model.ChannelMember, *model.Response, error) {
+	f.record("AddChannelMember")
+	if f.AddChannelMemberFunc == nil {
+		return nil, nil, unexpected("AddChannelMember")
+	}
+	return f.AddChannelMemberFunc(ctx, channelID, userID)
+}
+
+// RemoveUserFromChannel implements client.Client.
+func (f *Fake) RemoveUserFromChannel(ctx context.Context, channelID, userID string) (*model.Response, error) {
+	f.record("RemoveUserFromChannel")
+	if f.RemoveUserFromChannelFunc == nil {
+		return nil, unexpected("RemoveUserFromChannel")
+	}
+	return f.RemoveUserFromChannelFunc(ctx, channelID, userID)
+}
+
+// GetUsersInChannel implements client.Client.
+func (f *Fake) GetUsersInChannel(ctx context.Context, channelID string, page, perPage int, etag string) ([]*model.User, *model.Response, error) {
+	f.record("GetUsersInChannel")
+	if f.GetUsersInChannelFunc == nil {
+		return nil, nil, unexpected("GetUsersInChannel")
+	}
+	return f.GetUsersInChannelFunc(ctx, channelID, page, perPage, etag)
 }

@@ -11,8 +11,10 @@ import (
 
 	"github.com/matterctl/matterctl/commands/api"
 	"github.com/matterctl/matterctl/commands/auth"
+	"github.com/matterctl/matterctl/commands/channel"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/commands/roles"
+	"github.com/matterctl/matterctl/commands/team"
 	"github.com/matterctl/matterctl/commands/token"
 	"github.com/matterctl/matterctl/commands/user"
 	"github.com/matterctl/matterctl/commands/version"
@@ -70,6 +72,8 @@ profiles, environment credentials for scripts, stable exit codes, and JSON outpu
 	for _, c := range []*cobra.Command{
 		auth.NewCmdAuth(f),
 		user.NewCmdUser(f),
+		team.NewCmdTeam(f),
+		channel.NewCmdChannel(f),
 		token.NewCmdToken(f),
 		roles.NewCmdRoles(f),
 		api.NewCmdAPI(f, nil),

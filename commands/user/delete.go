@@ -2,8 +2,8 @@ package user
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync/atomic"
 
@@ -88,9 +88,10 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
 			imageLeft, err := ops.DeleteUser(ctx, c, u)
 			if err != nil {
-				if deleteIsDisabled(err) {
+				err = cmdutil.RefusedBy(err, "api.user.delete_user.not_enabled", "user deletion through the API", userDeletion)
+				var refused *cmdutil.SettingError
+				if errors.As(err, &refused) {
 					disabled.Store(true)
-					return nil, &deleteDisabledError{err: err}
 				}
 				return nil, err
 			}
@@ -106,7 +107,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		},
 	})
 	if disabled.Load() {
-		p.Errorf("hint: the server does not allow deleting users through the API; set ServiceSettings.EnableAPIUserDeletion to true (System Console, config.json or MM_SERVICESETTINGS_ENABLEAPIUSERDELETION=true), or use `matterctl user deactivate`")
+		p.Errorf("hint: %s, or use `matterctl user deactivate`", userDeletion.Remedy())
 	}
 	return err
 }
@@ -130,26 +131,5 @@ func deleteQuestion(users []*model.User) string {
 
 // deleteIsDisabled recognises the server's refusal when ServiceSettings.EnableAPIUserDeletion
 // is off. It comes as a 401, which would otherwise read as "log in again".
-func deleteIsDisabled(err error) bool {
-	e := client.AsError(err)
-	if e == nil {
-		return false
-	}
-	switch e.Status {
-	case http.StatusUnauthorized, http.StatusForbidden, http.StatusNotImplemented:
-		return strings.HasPrefix(e.ID, "api.user.delete_user.not_enabled")
-	}
-	return false
-}
-
-// deleteDisabledError replaces the server's 401 so that the exit code is 1 (a server setting),
-// not 4 (credentials), and the line says what is wrong. It deliberately does not unwrap.
-type deleteDisabledError struct{ err error }
-
-func (e *deleteDisabledError) Error() string {
-	msg := "user deletion through the API is disabled on the server (ServiceSettings.EnableAPIUserDeletion)"
-	if apiErr := client.AsError(e.err); apiErr != nil && apiErr.RequestID != "" {
-		msg += " [request " + apiErr.RequestID + "]"
-	}
-	return msg
-}
+// userDeletion is the server setting that allows `user delete`.
+var userDeletion = cmdutil.Setting{Key: "ServiceSettings.EnableAPIUserDeletion", Want: "true"}

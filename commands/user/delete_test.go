@@ -159,9 +159,9 @@ func TestDeleteRun(t *testing.T) {
 			},
 			wantExit: cmdutil.ExitError,
 			wantStderr: []string{
-				"alice: user deletion through the API is disabled on the server (ServiceSettings.EnableAPIUserDeletion)",
-				"bob: user deletion through the API is disabled on the server (ServiceSettings.EnableAPIUserDeletion)",
-				"hint: the server does not allow deleting users through the API; set ServiceSettings.EnableAPIUserDeletion to true (System Console, config.json or MM_SERVICESETTINGS_ENABLEAPIUSERDELETION=true), or use `matterctl user deactivate`",
+				"alice: user deletion through the API is disabled on the server (ServiceSettings.EnableAPIUserDeletion, MM_SERVICESETTINGS_ENABLEAPIUSERDELETION)",
+				"bob: user deletion through the API is disabled on the server (ServiceSettings.EnableAPIUserDeletion, MM_SERVICESETTINGS_ENABLEAPIUSERDELETION)",
+				"hint: set ServiceSettings.EnableAPIUserDeletion to true (System Console, config.json or MM_SERVICESETTINGS_ENABLEAPIUSERDELETION=true), or use `matterctl user deactivate`",
 			},
 			notStderr:   []string{"auth login", "Deleted"},
 			wantDeleted: []string{alice.Id, bob.Id}, wantLookups: true,

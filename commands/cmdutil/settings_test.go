@@ -1,0 +1,45 @@
+package cmdutil
+
+import (
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/matterctl/matterctl/client"
+)
+
+func TestSettingEnvAndRemedy(t *testing.T) {
+	s := Setting{Key: "ServiceSettings.EnableAPITeamDeletion", Want: "true"}
+	if got := s.Env(); got != "MM_SERVICESETTINGS_ENABLEAPITEAMDELETION" {
+		t.Errorf("Env() = %q", got)
+	}
+	want := "set ServiceSettings.EnableAPITeamDeletion to true (System Console, config.json or MM_SERVICESETTINGS_ENABLEAPITEAMDELETION=true)"
+	if got := s.Remedy(); got != want {
+		t.Errorf("Remedy() = %q", got)
+	}
+}
+
+func TestRefusedBy(t *testing.T) {
+	s := Setting{Key: "ServiceSettings.EnableAPIChannelDeletion", Want: "true"}
+	refused := &client.Error{Status: http.StatusUnauthorized, ID: "api.channel.delete_channel.permanent_delete.app_error", RequestID: "r1"}
+	err := RefusedBy(refused, "api.channel.delete_channel.permanent_delete", "permanent channel deletion through the API", s)
+	var se *SettingError
+	if !errors.As(err, &se) {
+		t.Fatalf("RefusedBy = %v, want a *SettingError", err)
+	}
+	want := "permanent channel deletion through the API is disabled on the server (ServiceSettings.EnableAPIChannelDeletion, MM_SERVICESETTINGS_ENABLEAPICHANNELDELETION) [request r1]"
+	if err.Error() != want {
+		t.Errorf("message = %q\nwant      %q", err.Error(), want)
+	}
+	if code := ExitCode(err); code != ExitError {
+		t.Errorf("exit code = %d, want %d (a server setting, not the credentials)", code, ExitError)
+	}
+	other := &client.Error{Status: http.StatusForbidden, ID: "api.context.permissions.app_error"}
+	if got := RefusedBy(other, "api.channel.delete_channel.permanent_delete", "x", s); got != error(other) {
+		t.Errorf("another error was replaced: %v", got)
+	}
+	plain := errors.New("boom")
+	if got := RefusedBy(plain, "api.", "x", s); got != plain {
+		t.Errorf("a non-API error was replaced: %v", got)
+	}
+}

@@ -20,7 +20,9 @@ bare channel name: with --team it is looked up in that team, otherwise it must b
 the teams you can see (an ambiguous name lists the team:channel candidates). Archived and
 private channels resolve too.`,
 	}
-	cmd.AddCommand()
+	cmd.AddCommand(
+		NewCmdUsers(f),
+	)
 	cmdutil.RejectEmptyArgs(cmd)
 	return cmd
 }

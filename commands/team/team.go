@@ -18,7 +18,9 @@ func NewCmdTeam(f *cmdutil.Factory) *cobra.Command {
 A team argument is a team ID or a team name (the name in the team's URL). Archived teams
 resolve too.`,
 	}
-	cmd.AddCommand()
+	cmd.AddCommand(
+		NewCmdUsers(f),
+	)
 	cmdutil.RejectEmptyArgs(cmd)
 	return cmd
 }

@@ -1,0 +1,17 @@
+package team
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/matterctl/matterctl/commands/cmdutil"
+)
+
+// NewCmdUsers builds the `team users` group.
+func NewCmdUsers(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "users <command>",
+		Short: "Add, remove and list the members of a team",
+	}
+	cmd.AddCommand()
+	return cmd
+}

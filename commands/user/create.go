@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
@@ -371,66 +370,30 @@ func createCheckExisting(ctx context.Context, c client.Client, specs []*createSp
 	return errs, nil
 }
 
-// createRow is one row of a --file: the user to create, or why the row cannot be.
-type createRow struct {
-	label string
-	spec  *createSpec
-	err   error
+func createBulk(ctx context.Context, opts *CreateOptions, p *printer.Printer) error {
+	return userFileCreate.Run(ctx, p, cmdutil.FileCreateRun{
+		Path: opts.Bulk.File, Stdin: opts.IO.In, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
+		Client: opts.Client,
+	})
 }
 
-func createBulk(ctx context.Context, opts *CreateOptions, p *printer.Printer) error {
-	rows, err := createReadFile(opts.Bulk.File, opts.IO.In)
-	if err != nil {
-		return err
-	}
-	c, err := opts.Client()
-	if err != nil {
-		return err
-	}
-	if opts.Bulk.DryRun {
-		var specs []*createSpec
-		var idx []int
-		for i, r := range rows {
-			if r.err == nil {
-				specs = append(specs, r.spec)
-				idx = append(idx, i)
-			}
+// userFileCreate creates the users of a --file.
+var userFileCreate = cmdutil.FileCreate[*createSpec, *model.User]{
+	Kind:   cmdutil.Users(),
+	Schema: createFields,
+	Parse:  createParse,
+	Keys: func(s *createSpec) [][2]string {
+		return [][2]string{{"username", s.Username}, {"email", s.Email}}
+	},
+	Existing: createCheckExisting,
+	Planned:  (*createSpec).planned,
+	Create:   createUser,
+	Message: func(u *model.User, dryRun bool) string {
+		if dryRun {
+			return fmt.Sprintf("would create user %s (%s)", u.Username, u.Email)
 		}
-		if len(specs) > 0 {
-			errs, err := createCheckExisting(ctx, c, specs)
-			if err != nil {
-				return err
-			}
-			for j, e := range errs {
-				if e != nil {
-					rows[idx[j]].err = e
-				}
-			}
-		}
-	}
-
-	results := cmdutil.NewRows(p, cmdutil.Users())
-	err = cmdutil.RunEach(ctx, p, rows, opts.Bulk.Parallel, func(r createRow) string { return r.label },
-		func(ctx context.Context, r createRow) (*model.User, error) {
-			switch {
-			case r.err != nil:
-				return nil, r.err
-			case opts.Bulk.DryRun:
-				return r.spec.planned(), nil
-			}
-			return createUser(ctx, c, r.spec)
-		},
-		func(o cmdutil.Outcome[*model.User]) error {
-			if o.Err == nil && o.Result != nil {
-				if opts.Bulk.DryRun {
-					p.Infof("would create user %s (%s)", o.Result.Username, o.Result.Email)
-				} else {
-					p.Successf("Created user %s", o.Result.Username)
-				}
-			}
-			return results.Add(o, opts.Bulk.DryRun)
-		})
-	return results.Close(err)
+		return "Created user " + u.Username
+	},
 }
 
 // createFields are the columns and keys of a users file: the flag names.
@@ -448,25 +411,8 @@ var createFields = records.Schema{
 	{Name: "disable_welcome_email", Kind: records.Bool},
 }
 
-// createReadFile reads and checks every row of a users file ("-" is stdin). Rows that cannot
-// be created carry their error; a file that cannot be read or parsed at all is an error.
-func createReadFile(path string, stdin io.Reader) ([]createRow, error) {
-	var rows []createRow
-	for rec, err := range records.ReadFile(path, stdin, createFields) {
-		if err != nil {
-			return nil, err
-		}
-		rows = append(rows, createNewRow(rec))
-	}
-	if len(rows) == 0 {
-		return nil, cmdutil.FlagErrorf("%s holds no users", records.Name(path))
-	}
-	createMarkDuplicates(rows)
-	return rows, nil
-}
-
-// createNewRow builds the row of a record, labelled by its place and username.
-func createNewRow(rec records.Record) createRow {
+// createParse builds the spec of a record of a users file, named by its username.
+func createParse(rec records.Record) (*createSpec, string, error) {
 	f := rec.Fields
 	s := &createSpec{
 		Username: f["username"], Email: f["email"], Password: f["password"], Nickname: f["nickname"],
@@ -474,41 +420,9 @@ func createNewRow(rec records.Record) createRow {
 		SystemAdmin: rec.Bool("system_admin"), Guest: rec.Bool("guest"),
 		EmailVerified: rec.Bool("email_verified"), DisableWelcomeEmail: rec.Bool("disable_welcome_email"),
 	}
-	label := rec.Pos.String()
-	if s.Username != "" {
-		label += ": " + strings.ToLower(s.Username)
+	name := strings.ToLower(s.Username)
+	if rec.Err != nil {
+		return s, name, nil
 	}
-	err := rec.Err
-	var rerr *records.Error
-	if errors.As(err, &rerr) {
-		// The label already says where.
-		err = rerr.Err
-	}
-	if err == nil {
-		err = s.normalize(true)
-	}
-	return createRow{label: label, spec: s, err: err}
-}
-
-// createMarkDuplicates fails every row that repeats the username or email of an earlier row.
-func createMarkDuplicates(rows []createRow) {
-	names := map[string]string{}
-	emails := map[string]string{}
-	for i := range rows {
-		r := &rows[i]
-		if r.err != nil {
-			continue
-		}
-		where, _, _ := strings.Cut(r.label, ":")
-		if first, dup := names[r.spec.Username]; dup {
-			r.err = fmt.Errorf("username %s repeats %s", r.spec.Username, first)
-			continue
-		}
-		if first, dup := emails[r.spec.Email]; dup {
-			r.err = fmt.Errorf("email %s repeats %s", r.spec.Email, first)
-			continue
-		}
-		names[r.spec.Username] = where
-		emails[r.spec.Email] = where
-	}
+	return s, name, s.normalize(true)
 }

@@ -9,6 +9,8 @@ import (
 	"maps"
 	"reflect"
 	"slices"
+	"strings"
+	"sync"
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/printer"
@@ -74,6 +76,43 @@ type Verb[T any] struct {
 	// the default).
 	Message     func(T) string
 	PlanMessage func(T) string
+	// Already, when set, makes the verb idempotent: it names the state an object is already in
+	// when the verb would not change it ("already archived", "already private"), else "". Such
+	// an object is not asked about (Confirm) and not applied; its line says so and counts as a
+	// success. Every JSON row gets "changed". Apply may find the same after the fact and return
+	// an *AlreadyError.
+	Already func(T) string
+	// Preview, when set, runs in a dry run where Apply would (in the worker pool, once per
+	// object, not for objects already in the wanted state): it checks what the server would
+	// check without changing anything, and its error fails the argument as Apply's would.
+	Preview func(ctx context.Context, obj T) (T, error)
+}
+
+// AlreadyError is returned by Verb.Apply when the object turned out to be in the wanted state
+// already (changed by someone else meanwhile): a success that changed nothing.
+type AlreadyError struct{ State string }
+
+func (e *AlreadyError) Error() string { return e.State }
+
+// unchanged records the objects an idempotent verb leaves as they are, by ID, with their state.
+type unchanged struct {
+	mu    sync.Mutex
+	state map[string]string
+}
+
+func (u *unchanged) set(id, state string) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.state == nil {
+		u.state = map[string]string{}
+	}
+	u.state[id] = state
+}
+
+func (u *unchanged) get(id string) string {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.state[id]
 }
 
 // RunVerb resolves the arguments, runs the checks, and applies the verb with bounded
@@ -92,18 +131,52 @@ func RunVerb[T any](ctx context.Context, c client.Client, p *printer.Printer, k 
 			}
 		}
 	}
+	var same unchanged
+	if v.Already != nil {
+		for _, r := range refs {
+			if r.Err == nil {
+				if state := v.Already(r.Obj); state != "" {
+					same.set(k.ID(r.Obj), state)
+				}
+			}
+		}
+	}
 	if v.Strict {
 		if err := RequireResolved(refs); err != nil {
 			return err
 		}
 	}
 	if v.Confirm != nil && !v.DryRun {
-		if err := v.Confirm(uniqueObjects(k, refs)); err != nil {
-			return err
+		var objs []T
+		for _, obj := range uniqueObjects(k, refs) {
+			if same.get(k.ID(obj)) == "" {
+				objs = append(objs, obj)
+			}
+		}
+		if len(objs) > 0 {
+			if err := v.Confirm(objs); err != nil {
+				return err
+			}
 		}
 	}
 	rows := NewRows(p, k)
 	rows.fields = v.RowFields
+	if v.Already != nil {
+		rows.fields = func(obj T) map[string]any {
+			var fields map[string]any
+			if v.RowFields != nil {
+				fields = v.RowFields(obj)
+			}
+			if isZero(obj) {
+				return fields
+			}
+			if fields == nil {
+				fields = map[string]any{}
+			}
+			fields["changed"] = same.get(k.ID(obj)) == ""
+			return fields
+		}
+	}
 	warnings := make([]string, len(refs)) // each written by the one worker of its object
 	order := make([]int, len(refs))
 	for i := range order {
@@ -120,23 +193,40 @@ func RunVerb[T any](ctx context.Context, c client.Client, p *printer.Printer, k 
 		},
 		Do: func(ctx context.Context, i int) (T, error) {
 			r := refs[i]
-			if r.Err != nil || v.DryRun {
+			if r.Err != nil || same.get(k.ID(r.Obj)) != "" || (v.DryRun && v.Preview == nil) {
 				return r.Obj, r.Err
 			}
-			obj, err := v.Apply(ctx, r.Obj)
+			apply := v.Apply
+			if v.DryRun {
+				apply = v.Preview
+			}
+			obj, err := apply(ctx, r.Obj)
 			if isZero(obj) {
 				obj = r.Obj
 			}
 			var w *DoneWithWarning
-			if errors.As(err, &w) {
+			var already *AlreadyError
+			switch {
+			case errors.As(err, &w):
 				warnings[i] = w.Message
+				err = nil
+			case errors.As(err, &already):
+				same.set(k.ID(obj), already.State)
 				err = nil
 			}
 			return obj, err
 		},
 		Emit: func(o Outcome[T]) error {
 			if o.Err == nil && o.DuplicateOf == 0 {
+				state := ""
+				if v.Already != nil {
+					state = same.get(k.ID(o.Result))
+				}
 				switch {
+				case state != "" && v.DryRun:
+					p.Infof("%s %s is %s: nothing would change", k.Name, k.Label(o.Result), state)
+				case state != "":
+					p.Successf("%s %s is %s: nothing to do", capitalize(k.Name), k.Label(o.Result), state)
 				case v.DryRun && v.PlanMessage != nil && v.PlanMessage(o.Result) != "":
 					p.Infof("%s", v.PlanMessage(o.Result))
 				case v.DryRun:
@@ -154,6 +244,14 @@ func RunVerb[T any](ctx context.Context, c client.Client, p *printer.Printer, k 
 		},
 	}.Run(ctx, p)
 	return rows.Close(err)
+}
+
+// capitalize upper-cases the first letter of a kind's name for the start of a line.
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // DoneWithWarning is returned by Verb.Apply when the change was made but needs the user's

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -186,6 +187,115 @@ func TestRunVerbRowsEndings(t *testing.T) {
 		cancel()
 		if json.Valid(out.Bytes()) == cancelled {
 			t.Errorf("cancelled=%v: err %v, stdout valid JSON = %v:\n%s", cancelled, err, !cancelled, out)
+		}
+	}
+}
+
+func TestRunVerbAlready(t *testing.T) {
+	for _, dryRun := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dry-run=%v", dryRun), func(t *testing.T) {
+			shiny := &widget{ID: "w1", Name: "shiny", Changed: 1}
+			dull := &widget{ID: "w2", Name: "dull"}
+			raced := &widget{ID: "w3", Name: "raced"}
+			ios, _, out, errOut := iostreams.Test()
+			p, _ := printer.New(ios, printer.Options{JSON: true})
+			var mu sync.Mutex
+			var applied, asked []string
+			err := RunVerb(context.Background(), nil, p, widgetKind(shiny, dull, raced), Verb[*widget]{
+				Args: []string{"shiny", "dull", "raced"}, Parallel: 2, DryRun: dryRun, Plan: "polish", Done: "Polished",
+				Already: func(w *widget) string {
+					if w.Changed > 0 {
+						return "already shiny"
+					}
+					return ""
+				},
+				Confirm: func(ws []*widget) error {
+					for _, w := range ws {
+						asked = append(asked, w.Name)
+					}
+					return nil
+				},
+				Apply: func(_ context.Context, w *widget) (*widget, error) {
+					mu.Lock()
+					applied = append(applied, w.Name)
+					mu.Unlock()
+					if w.ID == "w3" {
+						return nil, &AlreadyError{State: "already shiny"}
+					}
+					return w, nil
+				},
+			})
+			if err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			if slices.Contains(applied, "shiny") || (dryRun && len(applied) > 0) {
+				t.Errorf("applied = %v", applied)
+			}
+			if !dryRun && !slices.Equal(asked, []string{"dull", "raced"}) {
+				t.Errorf("asked about %v, want only the widgets that change", asked)
+			}
+			stderr := errOut.String()
+			want := "Widget shiny is already shiny: nothing to do"
+			if dryRun {
+				want = "widget shiny is already shiny: nothing would change"
+			}
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, stderr)
+			}
+			if !dryRun && !strings.Contains(stderr, "Widget raced is already shiny: nothing to do") {
+				t.Errorf("an AlreadyError from Apply is not reported as such:\n%s", stderr)
+			}
+			var rows []map[string]any
+			if err := json.Unmarshal(out.Bytes(), &rows); err != nil {
+				t.Fatal(err)
+			}
+			wantChanged := []bool{false, true, dryRun}
+			for i, r := range rows {
+				if r["changed"] != wantChanged[i] {
+					t.Errorf("row %d: changed = %v, want %v", i, r["changed"], wantChanged[i])
+				}
+			}
+		})
+	}
+}
+
+func TestRunVerbPreview(t *testing.T) {
+	good := &widget{ID: "w1", Name: "good"}
+	bad := &widget{ID: "w2", Name: "bad"}
+	done := &widget{ID: "w3", Name: "done", Changed: 1}
+	p, _, stderr := verbPrinter(t, printer.Options{})
+	var mu sync.Mutex
+	var previewed []string
+	err := RunVerb(context.Background(), nil, p, widgetKind(good, bad, done), Verb[*widget]{
+		Args: []string{"good", "bad", "done", "w1"}, Parallel: 3, DryRun: true, Plan: "polish",
+		Already: func(w *widget) string {
+			if w.Changed > 0 {
+				return "already polished"
+			}
+			return ""
+		},
+		Preview: func(_ context.Context, w *widget) (*widget, error) {
+			mu.Lock()
+			previewed = append(previewed, w.Name)
+			mu.Unlock()
+			if w.Name == "bad" {
+				return nil, errors.New("too rough to polish")
+			}
+			return w, nil
+		},
+		Apply: func(context.Context, *widget) (*widget, error) { t.Error("Apply in a dry run"); return nil, nil },
+	})
+	if ExitCode(err) != ExitPartial {
+		t.Fatalf("err = %v", err)
+	}
+	slices.Sort(previewed)
+	if !slices.Equal(previewed, []string{"bad", "good"}) {
+		t.Errorf("previewed %v, want each object that would change once", previewed)
+	}
+	got := stderr()
+	for _, want := range []string{"would polish widget good (w1)", "bad: too rough to polish", "widget done is already polished: nothing would change"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, got)
 		}
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -102,21 +101,13 @@ func revokeRun(ctx context.Context, opts *RevokeOptions) error {
 	})
 }
 
-// revokeQuestion names the tokens about to be revoked (the first ten, then a count).
+// revokeQuestion names the tokens about to be revoked.
 func revokeQuestion(tokens []*model.UserAccessToken) string {
-	if len(tokens) == 1 {
-		return fmt.Sprintf("Revoke token %s (%q)? It cannot be used again.", tokens[0].Id, tokens[0].Description)
+	names := make([]string, len(tokens))
+	for i, t := range tokens {
+		names[i] = fmt.Sprintf("%s (%q)", t.Id, t.Description)
 	}
-	const shown = 10
-	names := make([]string, 0, shown)
-	for _, t := range tokens[:min(shown, len(tokens))] {
-		names = append(names, fmt.Sprintf("%s (%q)", t.Id, t.Description))
-	}
-	list := strings.Join(names, ", ")
-	if len(tokens) > shown {
-		list += fmt.Sprintf(" and %d more", len(tokens)-shown)
-	}
-	return fmt.Sprintf("Revoke %d tokens: %s? They cannot be used again.", len(tokens), list)
+	return cmdutil.Question(names, "Revoke token %s? It cannot be used again.", "Revoke %d tokens: %s? They cannot be used again.")
 }
 
 // tokenKind is the kind of token arguments: token IDs, each looked up (GET

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync/atomic"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -112,21 +111,14 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	return err
 }
 
-// deleteQuestion names the users about to be deleted (the first ten, then a count).
+// deleteQuestion names the users about to be deleted.
 func deleteQuestion(users []*model.User) string {
 	names := make([]string, len(users))
 	for i, u := range users {
 		names[i] = u.Username
 	}
-	if len(names) == 1 {
-		return fmt.Sprintf("Permanently delete user %s? This cannot be undone.", names[0])
-	}
-	const shown = 10
-	list := strings.Join(names[:min(shown, len(names))], ", ")
-	if len(names) > shown {
-		list += fmt.Sprintf(" and %d more", len(names)-shown)
-	}
-	return fmt.Sprintf("Permanently delete %d users (%s)? This cannot be undone.", len(names), list)
+	return cmdutil.Question(names, "Permanently delete user %s? This cannot be undone.",
+		"Permanently delete %d users (%s)? This cannot be undone.")
 }
 
 // deleteIsDisabled recognises the server's refusal when ServiceSettings.EnableAPIUserDeletion

@@ -66,21 +66,17 @@ func searchRun(ctx context.Context, opts *SearchOptions) error {
 	if err != nil {
 		return err
 	}
-	return printUserRefs(ctx, p, refs)
+	return cmdutil.ShowList(ctx, p, userRefs(refs), userShown)
 }
 
-// printUserRefs prints the resolved users as one list in argument order and reports each
-// unresolved argument on stderr. The error is nil when all resolved, a partial failure when
-// some did, and carries the first failure's exit code when none did.
-func printUserRefs(ctx context.Context, p *printer.Printer, refs []cmdutil.UserRef) error {
-	list := printer.NewList(p, userColumns...)
-	err := cmdutil.RunEach(ctx, p, refs, 1, func(r cmdutil.UserRef) string { return r.Arg },
-		func(_ context.Context, r cmdutil.UserRef) (*model.User, error) { return r.User, r.Err },
-		func(o cmdutil.Outcome[*model.User]) error {
-			if o.Err != nil || o.Result == nil {
-				return nil
-			}
-			return list.Add(o.Result)
-		})
-	return cmdutil.EndList(list, err)
+// userShown is how `user show` and `user search` print users.
+var userShown = cmdutil.Shown[*model.User, *model.User]{View: cmdutil.Same[*model.User], Columns: userColumns, Fields: userFields}
+
+// userRefs turns resolved user arguments into the generic form.
+func userRefs(refs []cmdutil.UserRef) []cmdutil.Ref[*model.User] {
+	out := make([]cmdutil.Ref[*model.User], len(refs))
+	for i, r := range refs {
+		out[i] = cmdutil.Ref[*model.User]{Arg: r.Arg, Obj: r.User, Err: r.Err}
+	}
+	return out
 }

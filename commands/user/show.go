@@ -70,14 +70,5 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	// Plain output keeps the list's columns whatever the number of users, for cut and awk.
-	if len(refs) != 1 || p.Format() == printer.Plain {
-		return printUserRefs(ctx, p, refs)
-	}
-	r := refs[0]
-	if r.Err != nil {
-		p.Errorf("%s: %s", r.Arg, cmdutil.ErrorMessageLine(r.Err))
-		return &cmdutil.SilentError{Code: cmdutil.ExitCode(r.Err)}
-	}
-	return p.Object(r.User, userFields(r.User))
+	return cmdutil.Show(ctx, p, userRefs(refs), userShown)
 }

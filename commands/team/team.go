@@ -19,6 +19,15 @@ A team argument is a team ID or a team name (the name in the team's URL). Archiv
 resolve too.`,
 	}
 	cmd.AddCommand(
+		NewCmdCreate(f, nil),
+		NewCmdDelete(f, nil),
+		NewCmdArchive(f, nil),
+		NewCmdRestore(f, nil),
+		NewCmdList(f, nil),
+		NewCmdSearch(f, nil),
+		NewCmdRename(f, nil),
+		NewCmdModify(f, nil),
+		NewCmdShow(f, nil),
 		NewCmdUsers(f),
 	)
 	cmdutil.RejectEmptyArgs(cmd)

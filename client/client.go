@@ -90,6 +90,7 @@ type Client interface {
 	GetTeamMembersByIds(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error)
 	AddTeamMember(ctx context.Context, teamID, userID string) (*model.TeamMember, *model.Response, error)
 	AddTeamMembers(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error)
+	AddTeamMembersGracefully(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMemberWithError, *model.Response, error)
 	RemoveTeamMember(ctx context.Context, teamID, userID string) (*model.Response, error)
 	GetUsersInTeam(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.User, *model.Response, error)
 
@@ -103,6 +104,7 @@ type Client interface {
 	GetChannelsForTeamForUser(ctx context.Context, teamID, userID string, includeDeleted bool, etag string) ([]*model.Channel, *model.Response, error)
 	SearchChannels(ctx context.Context, teamID string, search *model.ChannelSearch) ([]*model.Channel, *model.Response, error)
 	SearchAllChannels(ctx context.Context, search *model.ChannelSearch) (model.ChannelListWithTeamData, *model.Response, error)
+	SearchAllChannelsPaged(ctx context.Context, search *model.ChannelSearch) (*model.ChannelsWithCount, *model.Response, error)
 	CreateChannel(ctx context.Context, channel *model.Channel) (*model.Channel, *model.Response, error)
 	PatchChannel(ctx context.Context, channelID string, patch *model.ChannelPatch) (*model.Channel, *model.Response, error)
 	UpdateChannelPrivacy(ctx context.Context, channelID string, privacy model.ChannelType) (*model.Channel, *model.Response, error)

@@ -87,13 +87,14 @@ type Fake struct {
 	InviteUsersToTeamFunc   func(ctx context.Context, teamID string, userEmails []string) (*model.Response, error)
 
 	// Team members
-	GetTeamMemberFunc       func(ctx context.Context, teamID, userID, etag string) (*model.TeamMember, *model.Response, error)
-	GetTeamMembersFunc      func(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.TeamMember, *model.Response, error)
-	GetTeamMembersByIdsFunc func(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error)
-	AddTeamMemberFunc       func(ctx context.Context, teamID, userID string) (*model.TeamMember, *model.Response, error)
-	AddTeamMembersFunc      func(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error)
-	RemoveTeamMemberFunc    func(ctx context.Context, teamID, userID string) (*model.Response, error)
-	GetUsersInTeamFunc      func(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.User, *model.Response, error)
+	GetTeamMemberFunc            func(ctx context.Context, teamID, userID, etag string) (*model.TeamMember, *model.Response, error)
+	GetTeamMembersFunc           func(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.TeamMember, *model.Response, error)
+	GetTeamMembersByIdsFunc      func(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error)
+	AddTeamMemberFunc            func(ctx context.Context, teamID, userID string) (*model.TeamMember, *model.Response, error)
+	AddTeamMembersFunc           func(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMember, *model.Response, error)
+	AddTeamMembersGracefullyFunc func(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMemberWithError, *model.Response, error)
+	RemoveTeamMemberFunc         func(ctx context.Context, teamID, userID string) (*model.Response, error)
+	GetUsersInTeamFunc           func(ctx context.Context, teamID string, page, perPage int, etag string) ([]*model.User, *model.Response, error)
 
 	// Channels
 	GetChannelFunc                     func(ctx context.Context, channelID string) (*model.Channel, *model.Response, error)
@@ -105,6 +106,7 @@ type Fake struct {
 	GetChannelsForTeamForUserFunc      func(ctx context.Context, teamID, userID string, includeDeleted bool, etag string) ([]*model.Channel, *model.Response, error)
 	SearchChannelsFunc                 func(ctx context.Context, teamID string, search *model.ChannelSearch) ([]*model.Channel, *model.Response, error)
 	SearchAllChannelsFunc              func(ctx context.Context, search *model.ChannelSearch) (model.ChannelListWithTeamData, *model.Response, error)
+	SearchAllChannelsPagedFunc         func(ctx context.Context, search *model.ChannelSearch) (*model.ChannelsWithCount, *model.Response, error)
 	CreateChannelFunc                  func(ctx context.Context, channel *model.Channel) (*model.Channel, *model.Response, error)
 	PatchChannelFunc                   func(ctx context.Context, channelID string, patch *model.ChannelPatch) (*model.Channel, *model.Response, error)
 	UpdateChannelPrivacyFunc           func(ctx context.Context, channelID string, privacy model.ChannelType) (*model.Channel, *model.Response, error)
@@ -671,6 +673,15 @@ func (f *Fake) AddTeamMembers(ctx context.Context, teamID string, userIDs []stri
 	return f.AddTeamMembersFunc(ctx, teamID, userIDs)
 }
 
+// AddTeamMembersGracefully implements client.Client.
+func (f *Fake) AddTeamMembersGracefully(ctx context.Context, teamID string, userIDs []string) ([]*model.TeamMemberWithError, *model.Response, error) {
+	f.record("AddTeamMembersGracefully")
+	if f.AddTeamMembersGracefullyFunc == nil {
+		return nil, nil, unexpected("AddTeamMembersGracefully")
+	}
+	return f.AddTeamMembersGracefullyFunc(ctx, teamID, userIDs)
+}
+
 // RemoveTeamMember implements client.Client.
 func (f *Fake) RemoveTeamMember(ctx context.Context, teamID, userID string) (*model.Response, error) {
 	f.record("RemoveTeamMember")
@@ -768,6 +779,15 @@ func (f *Fake) SearchAllChannels(ctx context.Context, search *model.ChannelSearc
 		return *new(model.ChannelListWithTeamData), nil, unexpected("SearchAllChannels")
 	}
 	return f.SearchAllChannelsFunc(ctx, search)
+}
+
+// SearchAllChannelsPaged implements client.Client.
+func (f *Fake) SearchAllChannelsPaged(ctx context.Context, search *model.ChannelSearch) (*model.ChannelsWithCount, *model.Response, error) {
+	f.record("SearchAllChannelsPaged")
+	if f.SearchAllChannelsPagedFunc == nil {
+		return nil, nil, unexpected("SearchAllChannelsPaged")
+	}
+	return f.SearchAllChannelsPagedFunc(ctx, search)
 }
 
 // CreateChannel implements client.Client.

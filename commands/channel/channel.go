@@ -21,6 +21,16 @@ the teams you can see (an ambiguous name lists the team:channel candidates). Arc
 private channels resolve too.`,
 	}
 	cmd.AddCommand(
+		NewCmdArchive(f, nil),
+		NewCmdCreate(f, nil),
+		NewCmdDelete(f, nil),
+		NewCmdList(f, nil),
+		NewCmdModify(f, nil),
+		NewCmdMove(f, nil),
+		NewCmdRename(f, nil),
+		NewCmdSearch(f, nil),
+		NewCmdShow(f, nil),
+		NewCmdUnarchive(f, nil),
 		NewCmdUsers(f),
 	)
 	cmdutil.RejectEmptyArgs(cmd)

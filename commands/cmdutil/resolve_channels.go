@@ -2,8 +2,11 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -17,6 +20,8 @@ type ChannelOptions struct {
 	Team string
 	// IncludeArchived accepts archived channels; otherwise they are an *ArchivedError.
 	IncludeArchived bool
+	// Teams, when set, records the teams the resolver looks up (see QualifiedChannels).
+	Teams *ChannelTeams
 }
 
 // ParseChannelArg splits a channel argument into its team and channel parts: "team:channel"
@@ -32,7 +37,9 @@ func ParseChannelArg(arg string) (team, channel string) {
 // Channels is the kind of channel arguments: a channel ID, "team:channel" (team by ID or name,
 // channel by name or ID), or a bare channel name, looked up in opts.Team or, without it, in
 // every team the caller can see (unique there, or an *AmbiguousError listing each
-// "team:channel"). Private channels are included.
+// "team:channel"): one search of every channel per name, or, for callers who may not search
+// every channel, one lookup per team. With opts.Team, a channel ID still names its channel in
+// any team. Private channels are included.
 func Channels(opts ChannelOptions) Kind[*model.Channel] {
 	return Kind[*model.Channel]{
 		Name: "channel",
@@ -62,6 +69,9 @@ type channelResolver struct {
 	allOnce sync.Once
 	all     []*model.Team
 	allErr  error
+	// noSearch is set once the server's channel search failed (it needs a system admin):
+	// bare names are then looked up team by team.
+	noSearch atomic.Bool
 }
 
 func (r *channelResolver) team(ctx context.Context, arg string) (*model.Team, error) {
@@ -72,13 +82,19 @@ func (r *channelResolver) team(ctx context.Context, arg string) (*model.Team, er
 		r.teams[strings.ToLower(arg)] = l
 	}
 	r.mu.Unlock()
-	l.once.Do(func() { l.team, l.err = lookupTeam(ctx, r.c, arg, TeamOptions{IncludeArchived: true}) })
+	l.once.Do(func() {
+		l.team, l.err = lookupTeam(ctx, r.c, arg, TeamOptions{IncludeArchived: true})
+		if l.err == nil && r.opts.Teams != nil {
+			r.opts.Teams.Add(l.team)
+		}
+	})
 	return l.team, l.err
 }
 
 func (r *channelResolver) lookup(ctx context.Context, arg string) (*model.Channel, error) {
 	teamArg, name := ParseChannelArg(arg)
-	if teamArg == "" {
+	fromOption := teamArg == ""
+	if fromOption {
 		teamArg = strings.TrimSpace(r.opts.Team)
 	}
 	if name == "" {
@@ -89,6 +105,10 @@ func (r *channelResolver) lookup(ctx context.Context, arg string) (*model.Channe
 	switch {
 	case teamArg != "":
 		ch, err = r.inTeam(ctx, teamArg, name)
+		if _, notFound := err.(*NotFoundError); notFound && fromOption && model.IsValidId(name) {
+			// An ID names one channel whatever team --team gives bare names.
+			ch, err = r.byID(ctx, name)
+		}
 	case model.IsValidId(name):
 		ch, err = r.byID(ctx, name)
 		if _, notFound := err.(*NotFoundError); notFound {
@@ -138,8 +158,80 @@ func (r *channelResolver) inTeam(ctx context.Context, teamArg, name string) (*mo
 	return nil, &NotFoundError{Kind: "channel", Name: team.Name + ":" + name}
 }
 
-// anywhere finds a bare channel name in every team the caller can see.
+// channelHit is a channel found by name, with the name of its team.
+type channelHit struct {
+	team string
+	ch   *model.Channel
+}
+
+// anywhere finds a bare channel name in every team the caller can see: with one search of
+// every channel (usually one request), or, when the caller may not search every channel, with
+// one lookup in each team.
 func (r *channelResolver) anywhere(ctx context.Context, arg, name string) (*model.Channel, error) {
+	hits, err := r.search(ctx, name)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		r.noSearch.Store(true)
+		if hits, err = r.eachTeam(ctx, name); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case len(hits) == 1:
+		return hits[0].ch, nil
+	case len(hits) > 1:
+		cands := make([]string, len(hits))
+		for i, h := range hits {
+			cands[i] = h.team + ":" + h.ch.Name
+		}
+		return nil, &AmbiguousError{Kind: "channel", Name: arg, Candidates: cands}
+	}
+	return nil, &NotFoundError{Kind: "channel", Name: arg}
+}
+
+// errNoSearch stands for a search that failed before: it is not tried again.
+var errNoSearch = errors.New("the channel search is not available")
+
+// search finds the channels named name with the server's search of every channel (archived
+// ones included), which matches names, display names and purposes by prefix: the exact names
+// are kept. It fails when the caller may not search every channel.
+func (r *channelResolver) search(ctx context.Context, name string) ([]channelHit, error) {
+	if r.noSearch.Load() {
+		return nil, errNoSearch
+	}
+	name = strings.ToLower(name)
+	var hits []channelHit
+	perPage := client.MaxPerPage
+	for page := 0; ; page++ {
+		res, _, err := r.c.SearchAllChannelsPaged(client.WithIdempotent(ctx), &model.ChannelSearch{
+			Term: name, IncludeDeleted: true, Page: &page, PerPage: &perPage,
+		})
+		if err != nil {
+			return nil, err
+		}
+		if res == nil {
+			return hits, nil
+		}
+		for _, c := range res.Channels {
+			if c.Name != name || slices.ContainsFunc(hits, func(h channelHit) bool { return h.ch.Id == c.Id }) {
+				continue
+			}
+			ch := c.Channel
+			hits = append(hits, channelHit{team: c.TeamName, ch: &ch})
+			if r.opts.Teams != nil {
+				r.opts.Teams.Add(&model.Team{Id: c.TeamId, Name: c.TeamName, DisplayName: c.TeamDisplayName, UpdateAt: c.TeamUpdateAt})
+			}
+		}
+		if len(res.Channels) < perPage || int64((page+1)*perPage) >= res.TotalCount {
+			return hits, nil
+		}
+	}
+}
+
+// eachTeam looks a channel name up in every team the caller can see, one request per team.
+func (r *channelResolver) eachTeam(ctx context.Context, name string) ([]channelHit, error) {
 	r.allOnce.Do(func() {
 		for t, err := range client.Pages(client.WithIdempotent(ctx), client.PageOptions{PerPage: client.MaxPerPage},
 			func(ctx context.Context, page, perPage int) ([]*model.Team, error) {
@@ -152,16 +244,15 @@ func (r *channelResolver) anywhere(ctx context.Context, arg, name string) (*mode
 			}
 			r.all = append(r.all, t)
 		}
+		if r.opts.Teams != nil {
+			r.opts.Teams.Add(r.all...)
+		}
 	})
 	if r.allErr != nil {
 		return nil, r.allErr
 	}
-	type hit struct {
-		team *model.Team
-		ch   *model.Channel
-	}
 	var mu sync.Mutex
-	var hits []hit
+	var hits []channelHit
 	var firstErr error
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, resolveParallel)
@@ -176,24 +267,15 @@ func (r *channelResolver) anywhere(ctx context.Context, arg, name string) (*mode
 			defer mu.Unlock()
 			switch {
 			case err == nil && ch != nil:
-				hits = append(hits, hit{t, ch})
+				hits = append(hits, channelHit{t.Name, ch})
 			case err != nil && !client.IsNotFound(err) && firstErr == nil:
 				firstErr = err
 			}
 		}()
 	}
 	wg.Wait()
-	switch {
-	case len(hits) == 1:
-		return hits[0].ch, nil
-	case len(hits) > 1:
-		cands := make([]string, len(hits))
-		for i, h := range hits {
-			cands[i] = h.team.Name + ":" + h.ch.Name
-		}
-		return nil, &AmbiguousError{Kind: "channel", Name: arg, Candidates: cands}
-	case firstErr != nil:
+	if len(hits) == 0 && firstErr != nil {
 		return nil, firstErr
 	}
-	return nil, &NotFoundError{Kind: "channel", Name: arg}
+	return hits, nil
 }

@@ -162,20 +162,7 @@ func RunVerb[T any](ctx context.Context, c client.Client, p *printer.Printer, k 
 	rows := NewRows(p, k)
 	rows.fields = v.RowFields
 	if v.Already != nil {
-		rows.fields = func(obj T) map[string]any {
-			var fields map[string]any
-			if v.RowFields != nil {
-				fields = v.RowFields(obj)
-			}
-			if isZero(obj) {
-				return fields
-			}
-			if fields == nil {
-				fields = map[string]any{}
-			}
-			fields["changed"] = same.get(k.ID(obj)) == ""
-			return fields
-		}
+		rows.changed = func(obj T) bool { return same.get(k.ID(obj)) == "" }
 	}
 	warnings := make([]string, len(refs)) // each written by the one worker of its object
 	order := make([]int, len(refs))
@@ -360,6 +347,8 @@ type Rows[T any] struct {
 	kind   Kind[T]
 	list   *printer.List[ResultRow[T]]
 	fields func(T) map[string]any
+	// changed, when set, gives the "changed" field of the rows of arguments that succeeded.
+	changed func(T) bool
 }
 
 // NewRows starts the rows of a verb on objects of kind k.
@@ -382,6 +371,12 @@ func (r *Rows[T]) Add(o Outcome[T], dryRun bool) error {
 	}
 	if r.fields != nil {
 		row.Fields = r.fields(o.Result)
+	}
+	if r.changed != nil && o.Err == nil && !isZero(o.Result) {
+		if row.Fields == nil {
+			row.Fields = map[string]any{}
+		}
+		row.Fields["changed"] = r.changed(o.Result)
 	}
 	if o.Err != nil {
 		row.Error = ErrorMessageLine(o.Err)

@@ -250,6 +250,9 @@ func TestRunVerbAlready(t *testing.T) {
 				t.Fatal(err)
 			}
 			wantChanged := []bool{false, true, dryRun}
+			if len(rows) != 3 {
+				t.Fatalf("%d rows", len(rows))
+			}
 			for i, r := range rows {
 				if r["changed"] != wantChanged[i] {
 					t.Errorf("row %d: changed = %v, want %v", i, r["changed"], wantChanged[i])
@@ -296,6 +299,29 @@ func TestRunVerbPreview(t *testing.T) {
 	for _, want := range []string{"would polish widget good (w1)", "bad: too rough to polish", "widget done is already polished: nothing would change"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestRunVerbAlreadyFailedRowsSayNothingOfChange(t *testing.T) {
+	a := &widget{ID: "w1", Name: "alpha"}
+	ios, _, out, _ := iostreams.Test()
+	p, _ := printer.New(ios, printer.Options{JSON: true})
+	err := RunVerb(context.Background(), nil, p, widgetKind(a), Verb[*widget]{
+		Args: []string{"alpha", "ghost"}, Parallel: 1, Done: "Polished",
+		Already: func(*widget) string { return "" },
+		Apply:   func(context.Context, *widget) (*widget, error) { return nil, errors.New("stuck") },
+	})
+	if ExitCode(err) != ExitError {
+		t.Fatalf("err = %v (exit %d)", err, ExitCode(err))
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(out.Bytes(), &rows); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if _, ok := r["changed"]; ok || r["ok"] != false {
+			t.Errorf("row %d of a failed argument: %v", i, r)
 		}
 	}
 }

@@ -46,11 +46,34 @@ type Server struct {
 	SocketPath    string // local-mode unix socket (mode 0600, owned by the server's uid)
 	StateDir      string
 
+	Version string // the server's release, e.g. 7.8.0
+	PID     int    // the server's process
+	LogFile string // the server's JSON log
+
 	// Env holds every key of STATE_DIR/env.json (MM_URL, MM_PID, PG_PORT, PG_DSN, ...).
 	Env map[string]string
 
 	repoRoot string
 	client   *http.Client
+}
+
+func serverFromState(st *State) *Server {
+	env := map[string]string{}
+	for _, v := range st.Env() {
+		env[v.Key] = v.Value
+	}
+	return &Server{
+		URL:           st.URL(),
+		AdminUser:     st.Admin.Username,
+		AdminPassword: st.Admin.Password,
+		SocketPath:    st.Mattermost.Socket,
+		StateDir:      st.Dir,
+		Version:       st.Mattermost.Version,
+		PID:           st.Mattermost.Process.PID,
+		LogFile:       st.LogFile(),
+		Env:           env,
+		client:        &http.Client{Timeout: 60 * time.Second},
+	}
 }
 
 // RepoRoot finds the matterctl repository root: $MATTERCTL_REPO_ROOT when set,

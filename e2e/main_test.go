@@ -1,10 +1,11 @@
 //go:build e2e
 
 // Package e2e runs the compiled matterctl binary as a subprocess against a real Mattermost
-// server and PostgreSQL started on loopback by scripts/sandbox.sh (through e2e/harness).
+// server and PostgreSQL started on loopback by e2e/harness.
 //
 // MATTERCTL_BIN names the binary (make test-e2e builds it); MATTERCTL_E2E_STATE reuses a
-// sandbox state directory that is already running (for quick local iterations).
+// sandbox state directory that is already running (for quick local iterations; start one with
+// `go run ./e2e/cmd/sandbox start DIR`).
 package e2e
 
 import (
@@ -69,7 +70,11 @@ func runMain(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "e2e: admin login:", err)
 		return 1
 	}
-	return m.Run()
+	code := m.Run()
+	if sandboxBin != "" {
+		_ = os.RemoveAll(filepath.Dir(sandboxBin))
+	}
+	return code
 }
 
 // binary returns the matterctl binary under test, building it when MATTERCTL_BIN is unset.

@@ -24,6 +24,8 @@ var (
 	srv        *harness.Server
 	bin        string
 	adminToken string
+	// egress samples the server's sockets for the whole run (see egress_test.go).
+	egress *harness.EgressWatch
 )
 
 func TestMain(m *testing.M) {
@@ -64,6 +66,7 @@ func runMain(m *testing.M) int {
 			fmt.Fprintln(os.Stderr, "e2e: stopping the sandbox:", err)
 		}
 	}()
+	egress = harness.WatchEgress(srv.PID, 200*time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if adminToken, err = srv.AdminToken(ctx); err != nil {
@@ -73,6 +76,15 @@ func runMain(m *testing.M) int {
 	code := m.Run()
 	if sandboxBin != "" {
 		_ = os.RemoveAll(filepath.Dir(sandboxBin))
+	}
+	// TestServerStaysOnLoopback checks what happened until it ran; this, what came after.
+	egress.Stop()
+	if found := egressFindings(); len(found) > 0 {
+		fmt.Fprintln(os.Stderr, "e2e: FAIL: the sandbox server reached off loopback during the run:")
+		for _, f := range found {
+			fmt.Fprintln(os.Stderr, "  "+f)
+		}
+		code = 1
 	}
 	return code
 }

@@ -21,6 +21,8 @@ const (
 	pgUser     = "mmuser"
 	debianPG   = "/usr/lib/postgresql"
 	aptLock    = "/var/lock/matterctl-sandbox-apt.lock"
+	// pgConfMarker opens the settings the harness appends to postgresql.conf.
+	pgConfMarker = "# --- matterctl sandbox ---"
 )
 
 var pgTools = []string{"pg_ctl", "initdb", "postgres", "psql"}
@@ -209,8 +211,13 @@ func (sb *sandbox) setupPostgresRoot(ctx context.Context) (string, error) {
 func (sb *sandbox) initPostgres(ctx context.Context) error {
 	st := sb.st
 	data := st.DataDir()
-	if _, err := os.Stat(filepath.Join(data, "PG_VERSION")); err == nil {
+	conf, err := os.ReadFile(filepath.Join(data, "postgresql.conf"))
+	if err == nil && bytes.Contains(conf, []byte(pgConfMarker)) {
 		return nil
+	}
+	// Nothing, or half a cluster (an interrupted initdb cannot clean up after SIGKILL).
+	if err := os.RemoveAll(data); err != nil {
+		return err
 	}
 	ph := sb.pr.Phase("initialise the database cluster")
 	pwfile := filepath.Join(st.Postgres.Root, ".pwfile")
@@ -229,13 +236,14 @@ func (sb *sandbox) initPostgres(ctx context.Context) error {
 		ph.Fail()
 		return fmt.Errorf("initdb: %w\n%s", err, out)
 	}
-	conf, err := os.OpenFile(filepath.Join(data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	f, err := os.OpenFile(filepath.Join(data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
 		ph.Fail()
 		return err
 	}
-	_, err = conf.WriteString(`
-# --- matterctl sandbox ---
+	// Written last: the marker says the cluster is complete.
+	_, err = f.WriteString(`
+` + pgConfMarker + `
 listen_addresses = '127.0.0.1'
 unix_socket_directories = ''
 max_connections = 200
@@ -244,7 +252,7 @@ synchronous_commit = off
 full_page_writes = off
 logging_collector = off
 `)
-	if cerr := conf.Close(); err == nil {
+	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
@@ -387,8 +395,18 @@ func (sb *sandbox) stopPostgres(ctx context.Context) error {
 	st := sb.st
 	p := st.Postgres.Process
 	if !p.Alive() {
-		st.Postgres.Process = Process{}
-		return nil
+		// Not recorded, but running: a start interrupted while pg_ctl waited.
+		var ok bool
+		if p, ok = runningPostmaster(st.DataDir()); !ok {
+			st.Postgres.Process = Process{}
+			return nil
+		}
+	}
+	if sb.pg.cred == nil && os.Geteuid() == 0 {
+		var err error
+		if sb.pg, err = postgresAccount(); err != nil {
+			return err
+		}
 	}
 	sb.pr.Logf("stopping PostgreSQL (pid %d)", p.PID)
 	pgCtl := filepath.Join(st.Postgres.Bin, "pg_ctl")
@@ -405,6 +423,32 @@ func (sb *sandbox) stopPostgres(ctx context.Context) error {
 	}
 	st.Postgres.Process = Process{}
 	return nil
+}
+
+// runningPostmaster returns the postmaster that dataDir's postmaster.pid names, when it runs:
+// a postgres process serving that very directory (a stale file may name a recycled PID).
+func runningPostmaster(dataDir string) (Process, bool) {
+	data, err := os.ReadFile(filepath.Join(dataDir, "postmaster.pid"))
+	if err != nil {
+		return Process{}, false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(data), "\n", 2)[0]))
+	if err != nil {
+		return Process{}, false
+	}
+	p, err := processOf(pid)
+	if err != nil || !p.Alive() {
+		return Process{}, false
+	}
+	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
+	if err != nil {
+		return Process{}, false
+	}
+	args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
+	if !strings.HasSuffix(args[0], "postgres") || !slices.Contains(args, dataDir) {
+		return Process{}, false
+	}
+	return p, true
 }
 
 func fileSize(path string) int64 {

@@ -382,11 +382,6 @@ func (sb *sandbox) stop(ctx context.Context) error {
 		return err
 	}
 	sb.st = st
-	if st.Postgres.Process.Alive() {
-		if sb.pg, err = postgresAccount(); err != nil {
-			return err
-		}
-	}
 	mmErr := sb.stopMattermost()
 	pgErr := sb.stopPostgres(ctx)
 	if err := writeState(st); err != nil {
@@ -473,9 +468,13 @@ func GetStatus(ctx context.Context, stateDir string) (*Status, error) {
 			s.Mattermost = fmt.Sprintf("process %d alive but not answering its ping", p.PID)
 		}
 	}
+	pgUp := false
 	if p := st.Postgres.Process; p.Alive() {
 		s.Postgres = fmt.Sprintf("running (pid %d)", p.PID)
+		pgUp = true
+	} else if p, ok := runningPostmaster(st.DataDir()); ok {
+		s.Postgres = fmt.Sprintf("running (pid %d) but not recorded: stop or start the sandbox", p.PID)
 	}
-	s.Running = mmUp && st.Postgres.Process.Alive()
+	s.Running = mmUp && pgUp
 	return s, nil
 }

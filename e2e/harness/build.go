@@ -322,27 +322,49 @@ func (g *goTool) output(ctx context.Context, args ...string) (string, error) {
 	cmd := g.cmd(ctx, args...)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
 		return "", fmt.Errorf("go %s: %w\n%s", strings.Join(args, " "), err, tail(errOut.String(), 30))
 	}
 	return strings.TrimSpace(out.String()), nil
 }
 
-// download fetches the modules go.mod requires, reporting how many are in the module cache.
+// download fetches the modules go.mod requires, reporting how far it got from the module
+// cache: first the go.mod files of the module graph (go.sum lists them), then the modules'
+// zips.
 func (g *goTool) download(ctx context.Context, pr *progress, gomod []byte) error {
 	f, err := modfile.ParseLax("go.mod", gomod, nil)
 	if err != nil {
 		return err
 	}
-	var zips []string
+	cached := func(path, version, ext string) string {
+		p, err1 := module.EscapePath(path)
+		v, err2 := module.EscapeVersion(version)
+		if err1 != nil || err2 != nil || g.modCache == "" {
+			return ""
+		}
+		return filepath.Join(g.modCache, "cache", "download", p, "@v", v+ext)
+	}
+	var zips, mods []string
 	for _, r := range f.Require {
-		p, err1 := module.EscapePath(r.Mod.Path)
-		v, err2 := module.EscapeVersion(r.Mod.Version)
-		if err1 == nil && err2 == nil && g.modCache != "" {
-			zips = append(zips, filepath.Join(g.modCache, "cache", "download", p, "@v", v+".zip"))
+		if z := cached(r.Mod.Path, r.Mod.Version, ".zip"); z != "" {
+			zips = append(zips, z)
 		}
 	}
-	count := func() (n int, size int64) {
-		for _, z := range zips {
+	if gosum, err := os.ReadFile(filepath.Join(g.dir, "go.sum")); err == nil {
+		for _, line := range strings.Split(string(gosum), "\n") {
+			if fields := strings.Fields(line); len(fields) == 3 {
+				if v, ok := strings.CutSuffix(fields[1], "/go.mod"); ok {
+					if m := cached(fields[0], v, ".mod"); m != "" {
+						mods = append(mods, m)
+					}
+				}
+			}
+		}
+	}
+	count := func(files []string) (n int, size int64) {
+		for _, z := range files {
 			if fi, err := os.Stat(z); err == nil {
 				n++
 				size += fi.Size()
@@ -350,7 +372,7 @@ func (g *goTool) download(ctx context.Context, pr *progress, gomod []byte) error
 		}
 		return n, size
 	}
-	had, hadSize := count()
+	had, hadSize := count(zips)
 	ph := pr.Phase("download modules")
 	stop := make(chan struct{})
 	ph.Set("%d/%d modules", had, len(zips))
@@ -362,8 +384,13 @@ func (g *goTool) download(ctx context.Context, pr *progress, gomod []byte) error
 			case <-stop:
 				return
 			case <-t.C:
-				n, size := count()
-				ph.Set("%d/%d modules, %s fetched", n, len(zips), megabytes(size-hadSize))
+				n, size := count(zips)
+				if n == had { // still reading the module graph
+					m, _ := count(mods)
+					ph.Set("module graph: %d/%d go.mod files; %d/%d modules", m, len(mods), n, len(zips))
+				} else {
+					ph.Set("%d/%d modules, %s fetched", n, len(zips), megabytes(size-hadSize))
+				}
 			}
 		}
 	}()
@@ -374,9 +401,12 @@ func (g *goTool) download(ctx context.Context, pr *progress, gomod []byte) error
 	close(stop)
 	if err != nil {
 		ph.Fail()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("downloading the server's modules: %w\n%s", err, tail(errOut.String(), 30))
 	}
-	n, size := count()
+	n, size := count(zips)
 	ph.Done("%d modules fetched (%s), %d were in %s already", n-had, megabytes(size-hadSize), had, g.modCache)
 	return nil
 }
@@ -427,6 +457,9 @@ func (g *goTool) compile(ctx context.Context, pr *progress, out string) error {
 	}
 	if err := cmd.Wait(); err != nil {
 		ph.Fail()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		data, _ := os.ReadFile(logPath)
 		return fmt.Errorf("building the server: %w\n%s", err, tail(string(data), 50))
 	}

@@ -82,6 +82,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	case errors.As(err, &ne):
 		return exitNotRunning
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "sandbox: interrupted")
+		return 130
 	default:
 		fmt.Fprintln(stderr, "sandbox: ERROR:", err)
 		return 1

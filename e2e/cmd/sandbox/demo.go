@@ -23,7 +23,7 @@ var credentialVars = []string{"MATTERCTL_URL", "MATTERCTL_TOKEN", "MATTERCTL_SER
 
 // curated is the order of the groups the tour knows; groups it does not know follow, in the
 // order of `matterctl --help`.
-var curated = []string{"auth", "version", "api", "user", "token", "roles"}
+var curated = []string{"auth", "version", "api", "user", "token", "roles", "team", "channel"}
 
 // demo starts the sandbox of dir unless it runs, logs the matterctl binary in as profile
 // "sandbox" in dir/matterctl.json (never the user's own config), and runs a tour that shows
@@ -101,6 +101,7 @@ type tour struct {
 	stdout io.Writer
 	stderr io.Writer
 	bold   bool
+	team   string // the team the tour created, for the channel steps
 }
 
 func (t *tour) header(format string, args ...any) {
@@ -264,6 +265,31 @@ func (t *tour) group(g string, srv *harness.Server) error {
 		return t.step("token", "generate", srv.AdminUser, "demo token", "--json", "--jq", ".id")
 	case "roles":
 		return t.step("roles", "list", "--jq", ".[].name")
+	case "team":
+		if !has("create") {
+			break
+		}
+		t.team = fmt.Sprintf("demo-team-%d", rand.IntN(90000)+10000)
+		steps := [][]string{
+			{"team", "create", "--name", t.team, "--display-name", "Demo Team"},
+			{"team", "list"},
+		}
+		users, _ := t.helpCommands([]string{"team", "users"}, func(section string) bool { return section == "Available Commands:" })
+		if slices.Contains(users, "add") {
+			// The creator is a member already: adding again is a success that says so.
+			steps = append(steps, []string{"team", "users", "add", t.team, srv.AdminUser})
+		}
+		return t.steps(steps...)
+	case "channel":
+		if !has("create") || t.team == "" {
+			break
+		}
+		return t.steps(
+			[]string{"channel", "create", t.team, "--name", "news", "--display-name", "News"},
+			[]string{"channel", "list", t.team},
+			[]string{"channel", "archive", "news", "--team", t.team, "--dry-run"},
+			[]string{"channel", "show", t.team + ":news", "--json", "--jq", "{name, display_name, type}"},
+		)
 	}
 	// A group the tour has no steps for yet: its list when that takes no argument, else its help.
 	if has("list") && !t.needsArgs(g, "list") {

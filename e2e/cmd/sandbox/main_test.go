@@ -10,8 +10,8 @@ import (
 	"testing"
 )
 
-// fakeMatterctl is a matterctl whose help lists the groups of a later version (team and
-// channel with subcommands) and which echoes every other command line.
+// fakeMatterctl is a matterctl whose help lists the groups of a later version (bot and
+// webhook with subcommands) and which echoes every other command line.
 const fakeMatterctl = `#!/bin/sh
 case "$*" in
 "--help") cat <<'EOT'
@@ -21,8 +21,8 @@ Usage:
 Commands:
   api         Make an authenticated request to the REST API v4
   auth        Log in to servers and manage stored profiles
-  channel     Create, find, change and remove channels
-  team        Create, find, change and remove teams
+  webhook     Create, find, change and remove webhooks
+  bot         Create, find, change and remove bots
   user        Create, find, change and remove users
   version     Print the matterctl version
 
@@ -37,10 +37,10 @@ Additional help topics:
   matterctl environment Environment variables
 EOT
 ;;
-"team --help") printf 'Usage:\n  matterctl team [command]\n\nAvailable Commands:\n  create      Create teams\n  list        List teams\n\nFlags:\n  -h, --help   help\n' ;;
-"team list --help") printf 'List teams\n\nUsage:\n  matterctl team list [flags]\n' ;;
-"channel --help") printf 'Available Commands:\n  list        List channels\n' ;;
-"channel list --help") printf 'Usage:\n  matterctl channel list <team> [flags]\n' ;;
+"bot --help") printf 'Usage:\n  matterctl bot [command]\n\nAvailable Commands:\n  create      Create bots\n  list        List bots\n\nFlags:\n  -h, --help   help\n' ;;
+"bot list --help") printf 'List bots\n\nUsage:\n  matterctl bot list [flags]\n' ;;
+"webhook --help") printf 'Available Commands:\n  list        List webhooks\n' ;;
+"webhook list --help") printf 'Usage:\n  matterctl webhook list <team> [flags]\n' ;;
 *) echo "ran: $*" ;;
 esac
 `
@@ -63,18 +63,18 @@ func TestTourDiscoversEveryGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"auth", "version", "api", "user", "channel", "team"}; !slices.Equal(groups, want) {
+	if want := []string{"auth", "version", "api", "user", "webhook", "bot"}; !slices.Equal(groups, want) {
 		t.Fatalf("groups %v, want %v", groups, want)
 	}
-	if got := tr.subcommands("team"); !slices.Equal(got, []string{"create", "list"}) {
-		t.Errorf("team subcommands %v", got)
+	if got := tr.subcommands("bot"); !slices.Equal(got, []string{"create", "list"}) {
+		t.Errorf("bot subcommands %v", got)
 	}
-	for _, g := range []string{"team", "channel"} {
+	for _, g := range []string{"bot", "webhook"} {
 		if err := tr.group(g, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, want := range []string{"$ matterctl team list\nran: team list", "$ matterctl channel --help\n"} {
+	for _, want := range []string{"$ matterctl bot list\nran: bot list", "$ matterctl webhook --help\n"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("tour output lacks %q:\n%s", want, out)
 		}

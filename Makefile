@@ -17,13 +17,15 @@ BUILD_TAGS := grpcnotrace,testify_yaml_fail
 # also protobuf older than v1.36.12); `go build -ldflags=-dumpdep` marks the culprit <ReflectMethod>.
 MAX_BIN_BYTES := 21819554
 BIN       := bin/matterctl
+# The sandbox: PostgreSQL + Mattermost on loopback for the demo, the e2e tests and the benchmarks.
+SANDBOX   := bin/sandbox
 DEMO_DIR  ?= $(CURDIR)/.sandbox/demo
 E2E_TIMEOUT ?= 40m
 
 SHELL     := /bin/bash
 export GOFLAGS := -buildvcs=false
 
-.PHONY: help build size-check test test-unit test-e2e docs demo demo-stop lint bench bench-e2e clean sandbox-build
+.PHONY: help build size-check test test-unit test-e2e docs demo demo-stop lint bench bench-e2e clean sandbox-build $(SANDBOX)
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -43,17 +45,20 @@ test-unit: ## unit tests (no server needed)
 test-e2e: build sandbox-build ## end-to-end tests: the binary against PostgreSQL + Mattermost on loopback
 	MATTERCTL_BIN=$(CURDIR)/$(BIN) $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) ./e2e/
 
-sandbox-build: ## build (or reuse) the Mattermost server binary used by the tests and the demo
-	bash scripts/sandbox.sh build
+sandbox-build: $(SANDBOX) ## build (or reuse) the Mattermost server binary used by the tests and the demo
+	$(SANDBOX) build
+
+$(SANDBOX):
+	CGO_ENABLED=0 $(GO) build -o $(SANDBOX) ./e2e/cmd/sandbox
 
 docs: ## regenerate docs/ (markdown and man pages) from the command tree
 	$(GO) run ./cmd/gen-docs -dir docs
 
-demo: build sandbox-build ## start a local sandbox server, log in as profile "sandbox" in its own credentials file and tour the commands
-	bash scripts/demo.sh "$(DEMO_DIR)" "$(CURDIR)/$(BIN)"
+demo: build $(SANDBOX) ## start a local sandbox server, log in as profile "sandbox" in its own credentials file and tour the commands
+	$(SANDBOX) demo "$(DEMO_DIR)" "$(CURDIR)/$(BIN)"
 
-demo-stop: ## stop the demo sandbox
-	bash scripts/sandbox.sh stop "$(DEMO_DIR)"
+demo-stop: $(SANDBOX) ## stop the demo sandbox
+	$(SANDBOX) stop "$(DEMO_DIR)"
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go' | grep -v '^e2e/mmserver/')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

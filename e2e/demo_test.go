@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -12,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,7 +35,7 @@ const productionConfig = `{
 }
 `
 
-// TestDemoKeepsToItsOwnConfig runs scripts/demo.sh, what `make demo` runs, against the running
+// TestDemoKeepsToItsOwnConfig runs `sandbox demo`, what `make demo` runs, against the running
 // sandbox with a home directory of its own. The user's matterctl config must come out byte for
 // byte as it was (and not be created when there was none), credentials in the environment must
 // not be used, and no password or token may be printed: the demo's profile lives in the
@@ -131,48 +131,105 @@ func TestDemoKeepsToItsOwnConfig(t *testing.T) {
 
 			for _, want := range append([]string{
 				"export MATTERCTL_CONFIG=" + demoConfig,
-				"passwords in " + filepath.Join(srv.StateDir, "env"),
+				"passwords in " + filepath.Join(srv.StateDir, harness.StateFile),
 			}, tt.wantOut...) {
 				if !strings.Contains(r.Stdout, want) {
 					t.Errorf("stdout does not say %q:\n%s", want, clip(r.Stdout))
+				}
+			}
+			// The tour shows every command group, a --dry-run, and JSON piped to jq (or, without
+			// jq, the same filter through --jq).
+			for _, group := range commandGroups(t) {
+				if !strings.Contains(r.Stdout, "$ matterctl "+group+" ") && !strings.Contains(r.Stdout, "$ matterctl --server sandbox "+group+" ") &&
+					!strings.Contains(r.Stdout, "$ matterctl "+group+"\n") {
+					t.Errorf("the tour does not show the %s group:\n%s", group, clip(r.Stdout))
+				}
+			}
+			for _, want := range []string{" --dry-run\n", " --json | jq -r "} {
+				if _, err := exec.LookPath("jq"); err != nil && want == " --json | jq -r " {
+					want = " --json --jq "
+				}
+				if !strings.Contains(r.Stdout, want) {
+					t.Errorf("the tour does not show %q:\n%s", want, clip(r.Stdout))
 				}
 			}
 		})
 	}
 }
 
-// TestSandboxStartPrintsNoSecrets: `scripts/sandbox.sh start` prints the path of the env file
-// that holds the passwords, never the passwords (its output may end up in a CI log). The
-// sandbox is running, so this takes the already-running path.
+// commandGroups lists matterctl's command groups as its help does.
+func commandGroups(t *testing.T) []string {
+	t.Helper()
+	help := newCLI(t).mustRun("", "--help").Stdout
+	var groups []string
+	in := false
+	for _, line := range strings.Split(help, "\n") {
+		switch {
+		case line == "":
+			in = false
+		case !strings.HasPrefix(line, " "):
+			in = line == "Commands:" || line == "Available Commands:"
+		case in:
+			groups = append(groups, strings.Fields(line)[0])
+		}
+	}
+	if len(groups) < 5 {
+		t.Fatalf("found only %v in matterctl --help", groups)
+	}
+	return groups
+}
+
+// TestSandboxStartPrintsNoSecrets: `sandbox start` prints the path of the state file that holds
+// the passwords, never the passwords (its output may end up in a CI log). The sandbox is
+// running, so this takes the already-running path.
 func TestSandboxStartPrintsNoSecrets(t *testing.T) {
-	root, err := harness.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "scripts", "sandbox.sh"), "start", srv.StateDir)
-	cmd.Dir = root
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Run(); err != nil && !errors.Is(err, exec.ErrWaitDelay) {
-		t.Fatalf("sandbox.sh start: %v\n%s", err, clip(errOut.String()))
-	}
-	r := result{Stdout: out.String(), Stderr: errOut.String()}
+	r := runSandbox(t, nil, "start", srv.StateDir)
+	expectCode(t, r, 0)
 	noSecrets(t, r, sandboxSecrets(t)...)
-	if want := filepath.Join(srv.StateDir, "env") + "\n"; r.Stdout != want {
+	if want := filepath.Join(srv.StateDir, harness.StateFile) + "\n"; r.Stdout != want {
 		t.Errorf("stdout = %q, want %q", r.Stdout, want)
+	}
+	if info, err := os.Stat(filepath.Join(srv.StateDir, harness.StateFile)); err != nil || info.Mode().Perm() != 0o600 {
+		t.Errorf("the state file: %v %v, want mode 0600", info, err)
 	}
 }
 
-// runDemo runs scripts/demo.sh on the running sandbox's state directory with matterctl under
+// runDemo runs `sandbox demo` on the running sandbox's state directory with matterctl under
 // test, in a clean environment plus env.
 func runDemo(t *testing.T, env []string) result {
+	t.Helper()
+	return runSandbox(t, env, "demo", srv.StateDir, bin)
+}
+
+var (
+	sandboxOnce sync.Once
+	sandboxBin  string
+	sandboxErr  error
+)
+
+// runSandbox runs the sandbox command (built once) in a clean environment plus env.
+func runSandbox(t *testing.T, env []string, args ...string) result {
 	t.Helper()
 	root, err := harness.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
+	}
+	sandboxOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "matterctl-sandbox-bin-")
+		if err != nil {
+			sandboxErr = err
+			return
+		}
+		sandboxBin = filepath.Join(dir, "sandbox")
+		build := exec.Command("go", "build", "-o", sandboxBin, "./e2e/cmd/sandbox")
+		build.Dir = root
+		out, err := build.CombinedOutput()
+		if err != nil {
+			sandboxErr = errors.New("building e2e/cmd/sandbox: " + err.Error() + "\n" + string(out))
+		}
+	})
+	if sandboxErr != nil {
+		t.Fatal(sandboxErr)
 	}
 	var clean []string
 	for _, kv := range os.Environ() {
@@ -182,7 +239,7 @@ func runDemo(t *testing.T, env []string) result {
 		}
 		clean = append(clean, kv)
 	}
-	// Should the script need to start the server, it must find the cached build, not the
+	// Should the command need to start the server, it must find the cached build, not the
 	// test's empty home.
 	cache := os.Getenv("MATTERCTL_E2E_CACHE")
 	if cache == "" {
@@ -197,7 +254,7 @@ func runDemo(t *testing.T, env []string) result {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, "scripts", "demo.sh"), srv.StateDir, bin)
+	cmd := exec.CommandContext(ctx, sandboxBin, args...)
 	cmd.Dir = root
 	cmd.Env = append(clean, env...)
 	var out, errOut bytes.Buffer
@@ -210,7 +267,7 @@ func runDemo(t *testing.T, env []string) result {
 	case errors.As(err, &exitErr):
 		code = exitErr.ExitCode()
 	case err != nil && !errors.Is(err, exec.ErrWaitDelay):
-		t.Fatalf("running demo.sh: %v", err)
+		t.Fatalf("running sandbox %s: %v", strings.Join(args, " "), err)
 	}
 	return result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
 }
@@ -228,22 +285,15 @@ func writeUserConfig(t *testing.T, path string) string {
 	return path
 }
 
-// sandboxSecrets are the passwords of the running sandbox: the admin's and the database's
-// (from its env file), and the database superuser's (from its internal state file).
+// sandboxSecrets are the passwords of the running sandbox, from its state file: the admin's,
+// the database user's and the database superuser's.
 func sandboxSecrets(t *testing.T) []string {
 	t.Helper()
-	secrets := []string{srv.AdminPassword, srv.Env["PG_PASSWORD"]}
-	fh, err := os.Open(filepath.Join(srv.StateDir, "state"))
+	st, err := srv.State()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer fh.Close()
-	sc := bufio.NewScanner(fh)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "PG_SUPER_PASSWORD="); ok {
-			secrets = append(secrets, v)
-		}
-	}
+	secrets := st.Secrets()
 	for _, s := range secrets {
 		if len(s) < 8 {
 			t.Fatalf("a sandbox secret is missing or too short to search for")

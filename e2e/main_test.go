@@ -1,10 +1,11 @@
 //go:build e2e
 
 // Package e2e runs the compiled matterctl binary as a subprocess against a real Mattermost
-// server and PostgreSQL started on loopback by scripts/sandbox.sh (through e2e/harness).
+// server and PostgreSQL started on loopback by e2e/harness.
 //
 // MATTERCTL_BIN names the binary (make test-e2e builds it); MATTERCTL_E2E_STATE reuses a
-// sandbox state directory that is already running (for quick local iterations).
+// sandbox state directory that is already running (for quick local iterations; start one with
+// `go run ./e2e/cmd/sandbox start DIR`).
 package e2e
 
 import (
@@ -23,6 +24,8 @@ var (
 	srv        *harness.Server
 	bin        string
 	adminToken string
+	// egress samples the server's sockets for the whole run (see egress_test.go).
+	egress *harness.EgressWatch
 )
 
 func TestMain(m *testing.M) {
@@ -63,13 +66,27 @@ func runMain(m *testing.M) int {
 			fmt.Fprintln(os.Stderr, "e2e: stopping the sandbox:", err)
 		}
 	}()
+	egress = harness.WatchEgress(srv.PID, 200*time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if adminToken, err = srv.AdminToken(ctx); err != nil {
 		fmt.Fprintln(os.Stderr, "e2e: admin login:", err)
 		return 1
 	}
-	return m.Run()
+	code := m.Run()
+	if sandboxBin != "" {
+		_ = os.RemoveAll(filepath.Dir(sandboxBin))
+	}
+	// TestServerStaysOnLoopback checks what happened until it ran; this, what came after.
+	egress.Stop()
+	if found := egressFindings(); len(found) > 0 {
+		fmt.Fprintln(os.Stderr, "e2e: FAIL: the sandbox server reached off loopback during the run:")
+		for _, f := range found {
+			fmt.Fprintln(os.Stderr, "  "+f)
+		}
+		code = 1
+	}
+	return code
 }
 
 // binary returns the matterctl binary under test, building it when MATTERCTL_BIN is unset.

@@ -1,8 +1,11 @@
-// Package harness starts a real Mattermost server (backed by PostgreSQL) on
-// loopback for matterctl end-to-end tests. It drives scripts/sandbox.sh,
-// which builds the server from the pinned module in e2e/mmserver, so the
-// first Start on a machine can take several minutes (module download and
-// compile); later starts reuse the cached binary and take a few seconds.
+// Package harness runs a real Mattermost server, backed by PostgreSQL, on loopback: for the
+// matterctl end-to-end tests, `make demo` and the benchmarks, through the same code (the
+// e2e/cmd/sandbox command wraps it).
+//
+// The server is built from the module pinned in e2e/mmserver/go.mod and cached, so the first
+// Start on a machine takes minutes (module download and compile, reported as they go); later
+// starts take seconds. Each sandbox lives in a directory of its own (ports, passwords, PIDs in
+// its state.json, its database cluster, the server's files), so several can run at once.
 //
 // Typical use:
 //
@@ -22,7 +25,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -31,11 +33,11 @@ import (
 // ModulePath is the module path of the repository root go.mod.
 const ModulePath = "github.com/matterctl/matterctl"
 
-// StartTimeout bounds `sandbox.sh start` (including a possible first build of
-// the server, which downloads and compiles a large module).
+// StartTimeout bounds Start, including a possible first build of the server, which downloads
+// and compiles a large module.
 var StartTimeout = 30 * time.Minute
 
-// StopTimeout bounds `sandbox.sh stop` and `sandbox.sh destroy`.
+// StopTimeout bounds Stop and Destroy.
 var StopTimeout = 2 * time.Minute
 
 // Server describes a running sandbox server.
@@ -45,12 +47,34 @@ type Server struct {
 	AdminPassword string
 	SocketPath    string // local-mode unix socket (mode 0600, owned by the server's uid)
 	StateDir      string
+	Version       string // the server's release, e.g. 7.8.0
+	PID           int    // the server's process
+	LogFile       string // the server's JSON log
 
-	// Env holds every key of STATE_DIR/env.json (MM_URL, MM_PID, PG_PORT, PG_DSN, ...).
+	// Env is the sandbox as environment variables (MM_URL, MM_PID, PG_PORT, PG_DSN, ...): the
+	// keys `sandbox env` prints.
 	Env map[string]string
 
-	repoRoot string
-	client   *http.Client
+	client *http.Client
+}
+
+func serverFromState(st *State) *Server {
+	env := map[string]string{}
+	for _, v := range st.Env() {
+		env[v.Key] = v.Value
+	}
+	return &Server{
+		URL:           st.URL(),
+		AdminUser:     st.Admin.Username,
+		AdminPassword: st.Admin.Password,
+		SocketPath:    st.Mattermost.Socket,
+		StateDir:      st.Dir,
+		Version:       st.Mattermost.Version,
+		PID:           st.Mattermost.Process.PID,
+		LogFile:       st.LogFile(),
+		Env:           env,
+		client:        &http.Client{Timeout: 60 * time.Second},
+	}
 }
 
 // RepoRoot finds the matterctl repository root: $MATTERCTL_REPO_ROOT when set,
@@ -92,87 +116,46 @@ func isRepoRoot(dir string) bool {
 	return false
 }
 
-// Start runs `scripts/sandbox.sh start stateDir` and returns the server it
-// started (or the one already running for that state dir).
+// Start starts (or finds running) the sandbox of stateDir with the options of the
+// environment (see OptionsFromEnv) and returns its server.
 func Start(stateDir string) (*Server, error) {
-	root, err := RepoRoot()
-	if err != nil {
-		return nil, err
-	}
-	abs, err := filepath.Abs(stateDir)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := runScript(root, StartTimeout, "start", abs); err != nil {
-		return nil, err
-	}
-	s, err := Load(abs)
-	if err != nil {
-		return nil, err
-	}
-	s.repoRoot = root
-	return s, nil
+	ctx, cancel := context.WithTimeout(context.Background(), StartTimeout)
+	defer cancel()
+	return StartContext(ctx, stateDir, OptionsFromEnv())
 }
 
-// Load reads STATE_DIR/env.json of an already started sandbox (for example
-// one started by hand with scripts/sandbox.sh).
+// Load returns the server of a sandbox started before, from its state.json, without checking
+// that it runs.
 func Load(stateDir string) (*Server, error) {
-	data, err := os.ReadFile(filepath.Join(stateDir, "env.json"))
+	dir, err := resolveDir(stateDir)
 	if err != nil {
-		return nil, fmt.Errorf("harness: reading sandbox env: %w", err)
+		return nil, err
 	}
-	env := map[string]string{}
-	if err := json.Unmarshal(data, &env); err != nil {
-		return nil, fmt.Errorf("harness: parsing %s: %w", filepath.Join(stateDir, "env.json"), err)
+	st, err := ReadState(dir)
+	if err != nil {
+		return nil, fmt.Errorf("harness: %w", err)
 	}
-	for _, k := range []string{"MM_URL", "MM_ADMIN_USER", "MM_ADMIN_PASSWORD", "MM_SOCKET"} {
-		if env[k] == "" {
-			return nil, fmt.Errorf("harness: %s missing from %s/env.json", k, stateDir)
-		}
-	}
-	dir := env["MM_STATE_DIR"]
-	if dir == "" {
-		dir = stateDir
-	}
-	return &Server{
-		URL:           strings.TrimRight(env["MM_URL"], "/"),
-		AdminUser:     env["MM_ADMIN_USER"],
-		AdminPassword: env["MM_ADMIN_PASSWORD"],
-		SocketPath:    env["MM_SOCKET"],
-		StateDir:      dir,
-		Env:           env,
-		client:        &http.Client{Timeout: 60 * time.Second},
-	}, nil
+	return serverFromState(st), nil
 }
 
-// Stop stops Mattermost and PostgreSQL, keeping the state (a later Start on
-// the same directory resumes with the same data).
+// Stop stops Mattermost and PostgreSQL, keeping the state (a later Start on the same directory
+// resumes with the same data).
 func (s *Server) Stop() error {
-	root, err := s.root()
-	if err != nil {
-		return err
-	}
-	_, err = runScript(root, StopTimeout, "stop", s.StateDir)
-	return err
+	ctx, cancel := context.WithTimeout(context.Background(), StopTimeout)
+	defer cancel()
+	return StopContext(ctx, s.StateDir, OptionsFromEnv())
 }
 
-// Destroy stops the servers and deletes the state directory (and the
-// PostgreSQL cluster when it had to be placed outside it).
+// Destroy stops the servers and deletes the state directory (and the PostgreSQL cluster when
+// it had to be placed outside it).
 func (s *Server) Destroy() error {
-	root, err := s.root()
-	if err != nil {
-		return err
-	}
-	_, err = runScript(root, StopTimeout, "destroy", s.StateDir)
-	return err
+	ctx, cancel := context.WithTimeout(context.Background(), StopTimeout)
+	defer cancel()
+	return DestroyContext(ctx, s.StateDir, OptionsFromEnv())
 }
 
-func (s *Server) root() (string, error) {
-	if s.repoRoot != "" {
-		return s.repoRoot, nil
-	}
-	return RepoRoot()
-}
+// State reads the sandbox's state file as it is now.
+func (s *Server) State() (*State, error) { return ReadState(s.StateDir) }
 
 // AdminToken logs in as the admin user and returns the session token.
 func (s *Server) AdminToken(ctx context.Context) (string, error) {
@@ -246,32 +229,6 @@ func (s *Server) API(ctx context.Context, method, path string, body any, token s
 		return resp, data, fmt.Errorf("harness: reading %s %s response: %w", method, path, err)
 	}
 	return resp, data, nil
-}
-
-func runScript(root string, timeout time.Duration, args ...string) ([]byte, error) {
-	script := filepath.Join(root, "scripts", "sandbox.sh")
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
-	cmd.Dir = root
-	cmd.Stdin = nil // /dev/null: the script never prompts
-	var out bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &out
-	// The script redirects everything its daemons inherit, but don't hang
-	// forever on a leaked pipe either.
-	cmd.WaitDelay = 10 * time.Second
-	err := cmd.Run()
-	if errors.Is(err, exec.ErrWaitDelay) {
-		err = nil // the script succeeded; some daemon kept our pipe open
-	}
-	if ctx.Err() == context.DeadlineExceeded {
-		return out.Bytes(), fmt.Errorf("harness: sandbox.sh %s timed out after %s:\n%s", strings.Join(args, " "), timeout, tail(out.String(), 60))
-	}
-	if err != nil {
-		return out.Bytes(), fmt.Errorf("harness: sandbox.sh %s: %w:\n%s", strings.Join(args, " "), err, tail(out.String(), 60))
-	}
-	return out.Bytes(), nil
 }
 
 func tail(s string, n int) string {

@@ -15,7 +15,8 @@ import (
 // batchSize is the most names or IDs sent in one POST /users/usernames or /users/ids request.
 const batchSize = 100
 
-// emailLookupParallel bounds the concurrent GET /users/email lookups.
+// emailLookupParallel bounds the concurrent GET /users/email (and, without the batch lookup,
+// GET /users/username) lookups.
 const emailLookupParallel = 8
 
 // UserRef is one resolved user argument: User is set, or Err says why not.
@@ -64,23 +65,18 @@ func ResolveUsers(ctx context.Context, c client.Client, args []string) ([]UserRe
 	}
 	byName, nameErrs := fetchBatches(ctx, dedupe(names), func(ctx context.Context, batch []string) ([]*model.User, error) {
 		users, _, err := c.GetUsersByUsernames(client.WithIdempotent(ctx), batch)
+		if client.IsNotFound(err) {
+			// The local-mode socket has no POST /users/usernames: one GET per name instead.
+			return usersByUsername(ctx, c, batch)
+		}
 		return users, err
 	}, func(u *model.User) string { return strings.ToLower(u.Username) })
 
 	emails := make([]UserRef, len(emailIdx))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, emailLookupParallel)
-	for j, i := range emailIdx {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			u, _, err := c.GetUserByEmail(ctx, strings.TrimSpace(args[i]), "")
-			emails[j] = UserRef{User: u, Err: err}
-		}()
-	}
-	wg.Wait()
+	lookupEach(len(emailIdx), func(j int) {
+		u, _, err := c.GetUserByEmail(ctx, strings.TrimSpace(args[emailIdx[j]]), "")
+		emails[j] = UserRef{User: u, Err: err}
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -121,6 +117,50 @@ func ResolveUsers(ctx context.Context, c client.Client, args []string) ([]UserRe
 		}
 	}
 	return refs, nil
+}
+
+// usersByUsername looks names up one by one (a few at a time), for servers without the batch
+// lookup. Names that match no user are left out, as the batch lookup leaves them out; any other
+// failure is returned.
+func usersByUsername(ctx context.Context, c client.Client, names []string) ([]*model.User, error) {
+	found := make([]*model.User, len(names))
+	errs := make([]error, len(names))
+	lookupEach(len(names), func(i int) {
+		u, _, err := c.GetUserByUsername(client.WithIdempotent(ctx), names[i], "")
+		if err != nil && !client.IsNotFound(err) {
+			errs[i] = err
+		}
+		found[i] = u
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	var users []*model.User
+	for _, u := range found {
+		if u != nil {
+			users = append(users, u)
+		}
+	}
+	return users, ctx.Err()
+}
+
+// lookupEach runs lookup(i) for every i below n, emailLookupParallel at a time, and returns
+// when all are done.
+func lookupEach(n int, lookup func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, emailLookupParallel)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			lookup(i)
+		}()
+	}
+	wg.Wait()
 }
 
 // ResolveUser resolves one user argument with the bulk resolver and returns its error as is:

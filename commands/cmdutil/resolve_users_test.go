@@ -355,3 +355,34 @@ func TestRequireResolvedListsEveryFailure(t *testing.T) {
 		t.Errorf("err = %q, want %q", err, want)
 	}
 }
+
+// The local-mode socket has no batch username lookup (404): names are then looked up one by
+// one, and a name that matches nothing is still "not found", never the route's 404.
+func TestResolveUsersWithoutBatchUsernameLookup(t *testing.T) {
+	alice, bob := resolveUser("alice"), resolveUser("bob")
+	srv := &resolveServer{users: []*model.User{alice, bob}, namesErr: &client.Error{Status: 404, ID: "api.context.404.app_error"}}
+	fake := srv.fake()
+	var mu sync.Mutex
+	var asked []string
+	fake.GetUserByUsernameFunc = func(_ context.Context, name, _ string) (*model.User, *model.Response, error) {
+		mu.Lock()
+		asked = append(asked, name)
+		mu.Unlock()
+		for _, u := range srv.users {
+			if u.Username == name {
+				return u, &model.Response{StatusCode: 200}, nil
+			}
+		}
+		return nil, &model.Response{StatusCode: 404}, &client.Error{Status: 404, ID: "app.user.missing_account.const"}
+	}
+	args := []string{"alice", "@bob", "ghost"}
+	refs, err := ResolveUsers(context.Background(), fake, args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resolveCheck(t, refs, args, []resolveWant{{user: alice}, {user: bob}, {exitCode: ExitNotFound, errText: `user "ghost" not found`}})
+	slices.Sort(asked)
+	if !slices.Equal(asked, []string{"alice", "bob", "ghost"}) {
+		t.Errorf("looked up %v one by one", asked)
+	}
+}

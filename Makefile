@@ -73,7 +73,7 @@ bench: ## benchmarks: Go micro-benchmarks, then matterctl against a real server
 # MATTERCTL_E2E_STATE=DIR reuses a running sandbox instead of starting a fresh one.
 BENCH       ?= .
 BENCH_COUNT ?= 1
-bench-e2e: build sandbox-build ## server benchmarks: user list --all (20 000 users), activate/deactivate 500, direct and +10 ms each way
+bench-e2e: build sandbox-build ## server benchmarks (direct and +10 ms each way): user list --all, user (de)activate 500, team/channel users add 500, team users list 20 000, channel list 2 000; MATTERCTL_BENCH_MMCTL=PATH adds mmctl
 	MATTERCTL_BIN=$(CURDIR)/$(BIN) MATTERCTL_BENCH=1 $(GO) test -tags e2e -count=$(BENCH_COUNT) -timeout 60m -run '^$$' -bench '$(BENCH)' -benchtime 1x ./e2e/
 
 clean: ## remove build output (not the cached server binary)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
 
 	"github.com/mattermost/mattermost/server/public/model"
 
@@ -151,24 +150,11 @@ func ListMembers[M any](ctx context.Context, p *printer.Printer, l MemberList[M]
 	return list.Close()
 }
 
-// memberColumns are the columns of `user list` (id, username, email, name, roles, status)
-// followed by the membership's roles, so that `cut -f` scripts find the user fields in the
-// same places in every user listing.
+// memberColumns are UserColumns followed by the membership's roles.
 func memberColumns[M any](rolesHeader string, roles func(M) string) []printer.Column[MemberRow[M]] {
-	return []printer.Column[MemberRow[M]]{
-		{Header: "id", Value: func(r MemberRow[M]) string { return r.User.Id }},
-		{Header: "username", Value: func(r MemberRow[M]) string { return r.User.Username }},
-		{Header: "email", Value: func(r MemberRow[M]) string { return r.User.Email }},
-		{Header: "name", Value: func(r MemberRow[M]) string {
-			return strings.TrimSpace(r.User.FirstName + " " + r.User.LastName)
-		}},
-		{Header: "roles", Value: func(r MemberRow[M]) string { return r.User.Roles }},
-		{Header: "status", Value: func(r MemberRow[M]) string {
-			if r.User.DeleteAt != 0 {
-				return "deactivated"
-			}
-			return "active"
-		}},
-		{Header: rolesHeader, Value: func(r MemberRow[M]) string { return roles(r.Member) }},
+	cols := make([]printer.Column[MemberRow[M]], 0, len(UserColumns)+1)
+	for _, c := range UserColumns {
+		cols = append(cols, printer.Column[MemberRow[M]]{Header: c.Header, Value: func(r MemberRow[M]) string { return c.Value(r.User) }})
 	}
+	return append(cols, printer.Column[MemberRow[M]]{Header: rolesHeader, Value: func(r MemberRow[M]) string { return roles(r.Member) }})
 }

@@ -3,7 +3,6 @@ package channel
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -61,7 +60,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	}
 	teams := &cmdutil.ChannelTeams{}
 	kind := opts.kind(teams)
-	var disabled atomic.Bool
+	refusal := &cmdutil.Refusal{IDPrefix: "api.user.delete_channel.not_enabled", What: "permanent channel deletion through the API", Setting: channelDeletion, Alternative: "matterctl channel archive"}
 	err = cmdutil.RunVerb(ctx, c, p, kind, cmdutil.Verb[*model.Channel]{
 		Args: opts.Args, Strict: true, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
 		Plan: "permanently delete", Done: "Deleted",
@@ -77,19 +76,12 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		Confirm: func(chans []*model.Channel) error { return opts.Confirm(deleteQuestion(kind, chans)) },
 		Apply: func(ctx context.Context, ch *model.Channel) (*model.Channel, error) {
 			if _, err := c.PermanentDeleteChannel(ctx, ch.Id); err != nil {
-				err = cmdutil.RefusedBy(err, "api.user.delete_channel.not_enabled", "permanent channel deletion through the API", channelDeletion)
-				var refused *cmdutil.SettingError
-				if errors.As(err, &refused) {
-					disabled.Store(true)
-				}
-				return nil, err
+				return nil, refusal.Check(err)
 			}
 			return ch, nil
 		},
 	})
-	if disabled.Load() {
-		p.Errorf("hint: %s, or use `matterctl channel archive`", channelDeletion.Remedy())
-	}
+	refusal.Hint(p)
 	return err
 }
 

@@ -1,9 +1,12 @@
 package cmdutil
 
 import (
+	"errors"
 	"strings"
+	"sync/atomic"
 
 	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/printer"
 )
 
 // Setting is a server configuration setting that can make the server refuse a request, such as
@@ -49,4 +52,37 @@ func RefusedBy(err error, idPrefix, what string, s Setting) error {
 		return &SettingError{What: what, Setting: s, Err: err}
 	}
 	return err
+}
+
+// Refusal is one server setting that can refuse a verb's requests, for a multi-argument verb:
+// Check turns each such refusal into a *SettingError (one short line per argument), and Hint
+// then gives the remedy once, after the run.
+type Refusal struct {
+	IDPrefix    string  // the server's error ID for the refusal, or its prefix
+	What        string  // "team deletion through the API"
+	Setting     Setting // what would allow it
+	Alternative string  // what to do instead, such as "matterctl team archive"; optional
+	hit         atomic.Bool
+}
+
+// Check returns err, or a *SettingError when err is this refusal. Safe for concurrent use.
+func (r *Refusal) Check(err error) error {
+	err = RefusedBy(err, r.IDPrefix, r.What, r.Setting)
+	var se *SettingError
+	if errors.As(err, &se) {
+		r.hit.Store(true)
+	}
+	return err
+}
+
+// Hint prints the remedy once when any request was refused this way.
+func (r *Refusal) Hint(p *printer.Printer) {
+	if !r.hit.Load() {
+		return
+	}
+	if r.Alternative != "" {
+		p.Errorf("hint: %s, or use `%s`", r.Setting.Remedy(), r.Alternative)
+		return
+	}
+	p.Errorf("hint: %s", r.Setting.Remedy())
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/matterctl/matterctl/client"
+	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/printer"
 )
 
 func TestSettingEnvAndRemedy(t *testing.T) {
@@ -41,5 +43,31 @@ func TestRefusedBy(t *testing.T) {
 	plain := errors.New("boom")
 	if got := RefusedBy(plain, "api.", "x", s); got != plain {
 		t.Errorf("a non-API error was replaced: %v", got)
+	}
+}
+
+func TestRefusalHintsOnce(t *testing.T) {
+	r := &Refusal{IDPrefix: "api.user.delete_team.not_enabled", What: "team deletion through the API",
+		Setting: Setting{Key: "ServiceSettings.EnableAPITeamDeletion", Want: "true"}, Alternative: "matterctl team archive"}
+	ios, _, _, errOut := iostreams.Test()
+	p, _ := printer.New(ios, printer.Options{})
+	r.Hint(p)
+	if errOut.Len() != 0 {
+		t.Fatalf("hint without a refusal: %q", errOut)
+	}
+	other := &client.Error{Status: http.StatusInternalServerError, ID: "app.team.permanent_delete.internal_error"}
+	if got := r.Check(other); got != error(other) {
+		t.Errorf("another error was replaced: %v", got)
+	}
+	for range 3 {
+		var se *SettingError
+		if err := r.Check(&client.Error{Status: http.StatusUnauthorized, ID: "api.user.delete_team.not_enabled"}); !errors.As(err, &se) {
+			t.Fatalf("Check = %v, want a *SettingError", err)
+		}
+	}
+	r.Hint(p)
+	want := "hint: set ServiceSettings.EnableAPITeamDeletion to true (System Console, config.json or MM_SERVICESETTINGS_ENABLEAPITEAMDELETION=true), or use `matterctl team archive`\n"
+	if errOut.String() != want {
+		t.Errorf("stderr = %q\nwant     %q", errOut, want)
 	}
 }

@@ -2,8 +2,6 @@ package team
 
 import (
 	"context"
-	"errors"
-	"sync/atomic"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -60,27 +58,20 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	if err != nil {
 		return err
 	}
-	var disabled atomic.Bool
+	refusal := &cmdutil.Refusal{IDPrefix: "api.user.delete_team.not_enabled", What: "team deletion through the API", Setting: teamDeletion, Alternative: "matterctl team archive"}
 	err = cmdutil.RunVerb(ctx, c, p, teamKind(), cmdutil.Verb[*model.Team]{
 		Args: opts.Args, Strict: true, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
 		Plan: "permanently delete", Done: "Deleted",
 		Confirm: func(teams []*model.Team) error { return opts.Confirm(deleteQuestion(teams)) },
 		Apply: func(ctx context.Context, t *model.Team) (*model.Team, error) {
 			if _, err := c.PermanentDeleteTeam(ctx, t.Id); err != nil {
-				// Mattermost 7.8 answers 401 with this ID when the setting is off.
-				err = cmdutil.RefusedBy(err, "api.user.delete_team.not_enabled", "team deletion through the API", teamDeletion)
-				var refused *cmdutil.SettingError
-				if errors.As(err, &refused) {
-					disabled.Store(true)
-				}
-				return nil, err
+				// Mattermost 7.8 answers 401 with the refusal's error ID when the setting is off.
+				return nil, refusal.Check(err)
 			}
 			return t, nil
 		},
 	})
-	if disabled.Load() {
-		p.Errorf("hint: %s, or use `matterctl team archive`", teamDeletion.Remedy())
-	}
+	refusal.Hint(p)
 	return err
 }
 

@@ -2,9 +2,7 @@ package user
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync/atomic"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -79,7 +77,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	if err != nil {
 		return err
 	}
-	var disabled atomic.Bool
+	refusal := &cmdutil.Refusal{IDPrefix: "api.user.delete_user.not_enabled", What: "user deletion through the API", Setting: userDeletion, Alternative: "matterctl user deactivate"}
 	err = cmdutil.RunVerb(ctx, c, p, cmdutil.Users(), cmdutil.Verb[*model.User]{
 		Args: opts.Users, Strict: true, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
 		Plan: "permanently delete", Done: "Deleted",
@@ -87,12 +85,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		Apply: func(ctx context.Context, u *model.User) (*model.User, error) {
 			imageLeft, err := ops.DeleteUser(ctx, c, u)
 			if err != nil {
-				err = cmdutil.RefusedBy(err, "api.user.delete_user.not_enabled", "user deletion through the API", userDeletion)
-				var refused *cmdutil.SettingError
-				if errors.As(err, &refused) {
-					disabled.Store(true)
-				}
-				return nil, err
+				return nil, refusal.Check(err)
 			}
 			if imageLeft {
 				// 202: the account is gone but the server could not remove the profile image
@@ -105,9 +98,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 			return u, nil
 		},
 	})
-	if disabled.Load() {
-		p.Errorf("hint: %s, or use `matterctl user deactivate`", userDeletion.Remedy())
-	}
+	refusal.Hint(p)
 	return err
 }
 

@@ -94,17 +94,12 @@ A refusal because the team has reached TeamSettings.MaxChannelsPerTeam names tha
 	fl.StringVar(&opts.Header, "header", "", "Channel header")
 	fl.StringVar(&opts.Purpose, "purpose", "", "Channel purpose")
 	fl.BoolVar(&opts.Private, "private", false, "Make a private channel (default: public)")
-	fl.StringVar(&opts.Bulk.File, "file", "", "Create the channels listed in `FILE` (CSV or JSON lines; - for standard input)")
-	fl.IntVar(&opts.Bulk.Parallel, "parallel", cmdutil.DefaultParallel, "How many channels to create at once with --file")
-	fl.BoolVar(&opts.Bulk.DryRun, "dry-run", false, "Check the team and the names, create nothing")
+	cmdutil.AddFileCreateFlags(cmd, &opts.Bulk, "channels", "Check the team and the names, create nothing")
 	return cmd
 }
 
 // createValidateFlags checks the flags and arguments without network I/O.
 func createValidateFlags(cmd *cobra.Command, opts *CreateOptions, args []string) error {
-	if opts.Bulk.Parallel < 1 || opts.Bulk.Parallel > 64 {
-		return cmdutil.FlagErrorf("--parallel must be between 1 and 64, got %d", opts.Bulk.Parallel)
-	}
 	opts.Team = strings.TrimSpace(opts.Team)
 	if len(args) == 1 {
 		arg := strings.TrimSpace(args[0])
@@ -113,17 +108,8 @@ func createValidateFlags(cmd *cobra.Command, opts *CreateOptions, args []string)
 		}
 		opts.Team = arg
 	}
-	if opts.Bulk.File != "" {
-		var set []string
-		for _, name := range createSingleFlags {
-			if cmd.Flags().Changed(name) {
-				set = append(set, "--"+name)
-			}
-		}
-		if len(set) > 0 {
-			return cmdutil.FlagErrorf("--file cannot be used with %s: give those as columns of the file", strings.Join(set, ", "))
-		}
-		return nil
+	if err := opts.Bulk.CheckFileCreate(cmd, createSingleFlags); err != nil || opts.Bulk.File != "" {
+		return err
 	}
 	var missing []string
 	if opts.Team == "" {

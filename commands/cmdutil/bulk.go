@@ -56,10 +56,48 @@ func AddBulkFlags(cmd *cobra.Command, b *BulkFlags, what string) {
 // Args merges positional arguments with those read from --file, validating --parallel.
 // It does I/O only when --file is set.
 func (b *BulkFlags) Args(args []string, stdin io.Reader, what string) ([]string, error) {
-	if b.Parallel < 1 || b.Parallel > 64 {
-		return nil, FlagErrorf("--parallel must be between 1 and 64, got %d", b.Parallel)
+	if err := b.checkParallel(); err != nil {
+		return nil, err
 	}
 	return ArgsWithFile(args, b.File, stdin, what)
+}
+
+func (b *BulkFlags) checkParallel() error {
+	if b.Parallel < 1 || b.Parallel > 64 {
+		return FlagErrorf("--parallel must be between 1 and 64, got %d", b.Parallel)
+	}
+	return nil
+}
+
+// AddFileCreateFlags registers the --file, --parallel and --dry-run of a create verb, whose
+// --file is a records file of the objects (what: "teams") to create.
+func AddFileCreateFlags(cmd *cobra.Command, b *BulkFlags, what, dryRunHelp string) {
+	fl := cmd.Flags()
+	fl.StringVar(&b.File, "file", "", "Create the "+what+" listed in `FILE` (CSV or JSON lines; - for standard input)")
+	fl.IntVar(&b.Parallel, "parallel", DefaultParallel, "How many "+what+" to create at once with --file")
+	fl.BoolVar(&b.DryRun, "dry-run", false, dryRunHelp)
+}
+
+// CheckFileCreate checks the flags of AddFileCreateFlags without I/O: --parallel in range and,
+// with --file, none of the per-object flags (single) given too, since the file has them as
+// columns.
+func (b *BulkFlags) CheckFileCreate(cmd *cobra.Command, single []string) error {
+	if err := b.checkParallel(); err != nil {
+		return err
+	}
+	if b.File == "" {
+		return nil
+	}
+	var set []string
+	for _, name := range single {
+		if cmd.Flags().Changed(name) {
+			set = append(set, "--"+name)
+		}
+	}
+	if len(set) > 0 {
+		return FlagErrorf("--file cannot be used with %s: give those as columns of the file", strings.Join(set, ", "))
+	}
+	return nil
 }
 
 // ArgsWithFile appends the arguments read from file (if any) to args and requires at least one.

@@ -84,28 +84,14 @@ row in JSON formats), and the exit status is 3 when some rows failed.
 	fl.StringVar(&opts.DisplayName, "display-name", "", "Display name (required)")
 	fl.BoolVar(&opts.Private, "private", false, "Make the team private: members join by invitation only")
 	fl.StringVar(&opts.Email, "email", "", "Contact email of the team (applied over --local only)")
-	fl.StringVar(&opts.Bulk.File, "file", "", "Create the teams listed in `FILE` (CSV or JSON lines; - for standard input)")
-	fl.IntVar(&opts.Bulk.Parallel, "parallel", cmdutil.DefaultParallel, "How many teams to create at once with --file")
-	fl.BoolVar(&opts.Bulk.DryRun, "dry-run", false, "Validate and check for existing teams, create nothing")
+	cmdutil.AddFileCreateFlags(cmd, &opts.Bulk, "teams", "Validate and check for existing teams, create nothing")
 	return cmd
 }
 
 // createValidateFlags checks the flags without I/O.
 func createValidateFlags(cmd *cobra.Command, opts *CreateOptions) error {
-	if opts.Bulk.Parallel < 1 || opts.Bulk.Parallel > 64 {
-		return cmdutil.FlagErrorf("--parallel must be between 1 and 64, got %d", opts.Bulk.Parallel)
-	}
-	if opts.Bulk.File != "" {
-		var set []string
-		for _, name := range createSingleFlags {
-			if cmd.Flags().Changed(name) {
-				set = append(set, "--"+name)
-			}
-		}
-		if len(set) > 0 {
-			return cmdutil.FlagErrorf("--file cannot be used with %s: give those as columns of the file", strings.Join(set, ", "))
-		}
-		return nil
+	if err := opts.Bulk.CheckFileCreate(cmd, createSingleFlags); err != nil || opts.Bulk.File != "" {
+		return err
 	}
 	var missing []string
 	if strings.TrimSpace(opts.Name) == "" {

@@ -106,28 +106,14 @@ and creates nothing.`,
 	fl.BoolVar(&opts.Guest, "guest", false, "Make the user a guest")
 	fl.BoolVar(&opts.EmailVerified, "email-verified", false, "Mark the email address as verified")
 	fl.BoolVar(&opts.DisableWelcomeEmail, "disable-welcome-email", false, "Do not send the welcome email")
-	fl.StringVar(&opts.Bulk.File, "file", "", "Create the users listed in `FILE` (CSV or JSON lines; - for standard input)")
-	fl.IntVar(&opts.Bulk.Parallel, "parallel", cmdutil.DefaultParallel, "How many users to create at once with --file")
-	fl.BoolVar(&opts.Bulk.DryRun, "dry-run", false, "Validate and check for existing users, create nothing")
+	cmdutil.AddFileCreateFlags(cmd, &opts.Bulk, "users", "Validate and check for existing users, create nothing")
 	return cmd
 }
 
 // createValidateFlags checks the flags without network I/O; it reads --password-file.
 func createValidateFlags(cmd *cobra.Command, opts *CreateOptions) error {
-	if opts.Bulk.Parallel < 1 || opts.Bulk.Parallel > 64 {
-		return cmdutil.FlagErrorf("--parallel must be between 1 and 64, got %d", opts.Bulk.Parallel)
-	}
-	if opts.Bulk.File != "" {
-		var set []string
-		for _, name := range createSingleFlags {
-			if cmd.Flags().Changed(name) {
-				set = append(set, "--"+name)
-			}
-		}
-		if len(set) > 0 {
-			return cmdutil.FlagErrorf("--file cannot be used with %s: give those as columns of the file", strings.Join(set, ", "))
-		}
-		return nil
+	if err := opts.Bulk.CheckFileCreate(cmd, createSingleFlags); err != nil || opts.Bulk.File != "" {
+		return err
 	}
 	if err := cmdutil.MutuallyExclusive(cmd, "system-admin", "guest"); err != nil {
 		return err

@@ -68,6 +68,14 @@ type Client interface {
 
 	// Bots
 	GetBotIncludeDeleted(ctx context.Context, botUserID, etag string) (*model.Bot, *model.Response, error)
+	GetBots(ctx context.Context, page, perPage int, etag string) ([]*model.Bot, *model.Response, error)
+	GetBotsIncludeDeleted(ctx context.Context, page, perPage int, etag string) ([]*model.Bot, *model.Response, error)
+	GetBotsOrphaned(ctx context.Context, page, perPage int, etag string) ([]*model.Bot, *model.Response, error)
+	CreateBot(ctx context.Context, bot *model.Bot) (*model.Bot, *model.Response, error)
+	PatchBot(ctx context.Context, botUserID string, patch *model.BotPatch) (*model.Bot, *model.Response, error)
+	EnableBot(ctx context.Context, botUserID string) (*model.Bot, *model.Response, error)
+	DisableBot(ctx context.Context, botUserID string) (*model.Bot, *model.Response, error)
+	AssignBot(ctx context.Context, botUserID, newOwnerID string) (*model.Bot, *model.Response, error)
 
 	// Teams
 	GetAllTeams(ctx context.Context, etag string, page, perPage int) ([]*model.Team, *model.Response, error)

@@ -69,7 +69,15 @@ type Fake struct {
 	GetAllRolesFunc func(ctx context.Context) ([]*model.Role, *model.Response, error)
 
 	// Bots
-	GetBotIncludeDeletedFunc func(ctx context.Context, botUserID, etag string) (*model.Bot, *model.Response, error)
+	GetBotIncludeDeletedFunc  func(ctx context.Context, botUserID, etag string) (*model.Bot, *model.Response, error)
+	GetBotsFunc               func(ctx context.Context, page, perPage int, etag string) ([]*model.Bot, *model.Response, error)
+	GetBotsIncludeDeletedFunc func(ctx context.Context, page, perPage int, etag string) ([]*model.Bot, *model.Response, error)
+	GetBotsOrphanedFunc       func(ctx context.Context, page, perPage int, etag string) ([]*model.Bot, *model.Response, error)
+	CreateBotFunc             func(ctx context.Context, bot *model.Bot) (*model.Bot, *model.Response, error)
+	PatchBotFunc              func(ctx context.Context, botUserID string, patch *model.BotPatch) (*model.Bot, *model.Response, error)
+	EnableBotFunc             func(ctx context.Context, botUserID string) (*model.Bot, *model.Response, error)
+	DisableBotFunc            func(ctx context.Context, botUserID string) (*model.Bot, *model.Response, error)
+	AssignBotFunc             func(ctx context.Context, botUserID, newOwnerID string) (*model.Bot, *model.Response, error)
 
 	// Teams
 	GetAllTeamsFunc         func(ctx context.Context, etag string, page, perPage int) ([]*model.Team, *model.Response, error)
@@ -509,6 +517,78 @@ func (f *Fake) GetBotIncludeDeleted(ctx context.Context, botUserID, etag string)
 		return nil, nil, unexpected("GetBotIncludeDeleted")
 	}
 	return f.GetBotIncludeDeletedFunc(ctx, botUserID, etag)
+}
+
+// GetBots implements client.Client.
+func (f *Fake) GetBots(ctx context.Context, page, perPage int, etag string) ([]*model.Bot, *model.Response, error) {
+	f.record("GetBots")
+	if f.GetBotsFunc == nil {
+		return nil, nil, unexpected("GetBots")
+	}
+	return f.GetBotsFunc(ctx, page, perPage, etag)
+}
+
+// GetBotsIncludeDeleted implements client.Client.
+func (f *Fake) GetBotsIncludeDeleted(ctx context.Context, page, perPage int, etag string) ([]*model.Bot, *model.Response, error) {
+	f.record("GetBotsIncludeDeleted")
+	if f.GetBotsIncludeDeletedFunc == nil {
+		return nil, nil, unexpected("GetBotsIncludeDeleted")
+	}
+	return f.GetBotsIncludeDeletedFunc(ctx, page, perPage, etag)
+}
+
+// GetBotsOrphaned implements client.Client.
+func (f *Fake) GetBotsOrphaned(ctx context.Context, page, perPage int, etag string) ([]*model.Bot, *model.Response, error) {
+	f.record("GetBotsOrphaned")
+	if f.GetBotsOrphanedFunc == nil {
+		return nil, nil, unexpected("GetBotsOrphaned")
+	}
+	return f.GetBotsOrphanedFunc(ctx, page, perPage, etag)
+}
+
+// CreateBot implements client.Client.
+func (f *Fake) CreateBot(ctx context.Context, bot *model.Bot) (*model.Bot, *model.Response, error) {
+	f.record("CreateBot")
+	if f.CreateBotFunc == nil {
+		return nil, nil, unexpected("CreateBot")
+	}
+	return f.CreateBotFunc(ctx, bot)
+}
+
+// PatchBot implements client.Client.
+func (f *Fake) PatchBot(ctx context.Context, botUserID string, patch *model.BotPatch) (*model.Bot, *model.Response, error) {
+	f.record("PatchBot")
+	if f.PatchBotFunc == nil {
+		return nil, nil, unexpected("PatchBot")
+	}
+	return f.PatchBotFunc(ctx, botUserID, patch)
+}
+
+// EnableBot implements client.Client.
+func (f *Fake) EnableBot(ctx context.Context, botUserID string) (*model.Bot, *model.Response, error) {
+	f.record("EnableBot")
+	if f.EnableBotFunc == nil {
+		return nil, nil, unexpected("EnableBot")
+	}
+	return f.EnableBotFunc(ctx, botUserID)
+}
+
+// DisableBot implements client.Client.
+func (f *Fake) DisableBot(ctx context.Context, botUserID string) (*model.Bot, *model.Response, error) {
+	f.record("DisableBot")
+	if f.DisableBotFunc == nil {
+		return nil, nil, unexpected("DisableBot")
+	}
+	return f.DisableBotFunc(ctx, botUserID)
+}
+
+// AssignBot implements client.Client.
+func (f *Fake) AssignBot(ctx context.Context, botUserID, newOwnerID string) (*model.Bot, *model.Response, error) {
+	f.record("AssignBot")
+	if f.AssignBotFunc == nil {
+		return nil, nil, unexpected("AssignBot")
+	}
+	return f.AssignBotFunc(ctx, botUserID, newOwnerID)
 }
 
 // GetAllTeams implements client.Client.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/matterctl/matterctl/commands/api"
 	"github.com/matterctl/matterctl/commands/auth"
+	"github.com/matterctl/matterctl/commands/bot"
 	"github.com/matterctl/matterctl/commands/channel"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/commands/roles"
@@ -74,6 +75,7 @@ profiles, environment credentials for scripts, stable exit codes, and JSON outpu
 		user.NewCmdUser(f),
 		team.NewCmdTeam(f),
 		channel.NewCmdChannel(f),
+		bot.NewCmdBot(f),
 		token.NewCmdToken(f),
 		roles.NewCmdRoles(f),
 		api.NewCmdAPI(f, nil),

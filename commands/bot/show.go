@@ -6,25 +6,17 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
 
-	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/iostreams"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // ShowOptions are the inputs of `bot show`.
 type ShowOptions struct {
-	IO      *iostreams.IOStreams
-	Client  func() (client.Client, error)
-	Printer func() (*printer.Printer, error)
-
-	Bots []string
-	File string
+	cmdutil.BulkArgs
 }
 
 // NewCmdShow builds `bot show`.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts := &ShowOptions{BulkArgs: cmdutil.NewBulkArgs(f)}
 	cmd := &cobra.Command{
 		Use:   "show <bot>...",
 		Short: "Show bots in full",
@@ -39,32 +31,18 @@ as "<arg>: <reason>".`,
 		Example: `  matterctl bot show mybot
   matterctl bot show mybot --json | jq -r .owner_id
   matterctl bot show mybot deploybot`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			bots, err := cmdutil.ArgsWithFile(args, opts.File, opts.IO.In, "bot")
-			if err != nil {
-				return err
-			}
-			opts.Bots = bots
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return showRun(cmd.Context(), opts)
-		},
+		RunE: opts.RunE("bot", cmdutil.Runner(opts, runF, showRun)),
 	}
-	cmd.Flags().StringVar(&opts.File, "file", "", "Read bots from `FILE`, one per line (- for standard input)")
+	cmdutil.AddFileFlag(cmd, &opts.Bulk, "bots")
 	return cmd
 }
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
-	p, err := opts.Printer()
+	p, c, err := opts.Setup()
 	if err != nil {
 		return err
 	}
-	c, err := opts.Client()
-	if err != nil {
-		return err
-	}
-	refs, err := botKind().Resolve(ctx, c, opts.Bots)
+	refs, err := botKind().Resolve(ctx, c, opts.Args)
 	if err != nil {
 		return err
 	}

@@ -7,26 +7,19 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
 
-	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/iostreams"
 	"github.com/matterctl/matterctl/printer"
 )
 
 // ShowOptions are the inputs of `channel show`.
 type ShowOptions struct {
-	IO      *iostreams.IOStreams
-	Client  func() (client.Client, error)
-	Printer func() (*printer.Printer, error)
-
-	Channels []string
-	File     string
-	Team     string
+	cmdutil.BulkArgs
+	Team string
 }
 
 // NewCmdShow builds `channel show`.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts := &ShowOptions{BulkArgs: cmdutil.NewBulkArgs(f)}
 	cmd := &cobra.Command{
 		Use:               "show <channel>...",
 		ValidArgsFunction: cmdutil.CompleteChannels(f),
@@ -46,36 +39,22 @@ status of the first failure (5 not found, 2 ambiguous).`,
 		Example: `  matterctl channel show devops:alerts
   matterctl channel show alerts --json | jq .header
   matterctl channel show --team devops alerts builds town-square`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			chans, err := cmdutil.ArgsWithFile(args, opts.File, opts.IO.In, "channel")
-			if err != nil {
-				return err
-			}
-			opts.Channels = chans
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return showRun(cmd.Context(), opts)
-		},
+		RunE: opts.RunE("channel", cmdutil.Runner(opts, runF, showRun)),
 	}
-	cmd.Flags().StringVar(&opts.File, "file", "", "Read channels from `FILE`, one per line (- for standard input)")
+	cmdutil.AddFileFlag(cmd, &opts.Bulk, "channels")
 	addTeamFlag(cmd, &opts.Team)
 	completeTeamFlag(f, cmd)
 	return cmd
 }
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
-	p, err := opts.Printer()
-	if err != nil {
-		return err
-	}
-	c, err := opts.Client()
+	p, c, err := opts.Setup()
 	if err != nil {
 		return err
 	}
 	teams := &cmdutil.ChannelTeams{}
 	kind := cmdutil.QualifiedChannels(cmdutil.ChannelOptions{Team: strings.TrimSpace(opts.Team), IncludeArchived: true}, teams)
-	refs, err := kind.Resolve(ctx, c, opts.Channels)
+	refs, err := kind.Resolve(ctx, c, opts.Args)
 	if err != nil {
 		return err
 	}

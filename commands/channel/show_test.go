@@ -21,7 +21,7 @@ func TestShowFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(got.Channels, []string{"a", "ops:b"}) || got.Team != "devops" {
+	if !slices.Equal(got.Args, []string{"a", "ops:b"}) || got.Team != "devops" {
 		t.Errorf("opts = %+v", got)
 	}
 	err = e.Exec(NewCmdShow(e.F, func(context.Context, *ShowOptions) error { return nil }))

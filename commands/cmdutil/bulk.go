@@ -53,6 +53,13 @@ func AddBulkFlags(cmd *cobra.Command, b *BulkFlags, what string) {
 	cmd.Flags().BoolVar(&b.DryRun, "dry-run", false, "Resolve and validate, print what would change, change nothing")
 }
 
+// AddFileFlag registers --file alone, for read-only verbs on arguments (show), which resolve
+// them in bulk and print them in order: no --parallel, no --dry-run.
+func AddFileFlag(cmd *cobra.Command, b *BulkFlags, what string) {
+	b.Parallel = 1
+	cmd.Flags().StringVar(&b.File, "file", "", "Read "+what+" from `FILE`, one per line (- for standard input)")
+}
+
 // Args merges positional arguments with those read from --file, validating --parallel.
 // It does I/O only when --file is set.
 func (b *BulkFlags) Args(args []string, stdin io.Reader, what string) ([]string, error) {

@@ -6,25 +6,17 @@ import (
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
 
-	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/iostreams"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // ShowOptions are the inputs of `team show`.
 type ShowOptions struct {
-	IO      *iostreams.IOStreams
-	Client  func() (client.Client, error)
-	Printer func() (*printer.Printer, error)
-
-	Teams []string
-	File  string
+	cmdutil.BulkArgs
 }
 
 // NewCmdShow builds `team show`.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts := &ShowOptions{BulkArgs: cmdutil.NewBulkArgs(f)}
 	cmd := &cobra.Command{
 		Use:               "show <team>...",
 		ValidArgsFunction: cmdutil.CompleteTeams(f),
@@ -42,32 +34,18 @@ when some were not found, 5 when none was.`,
 		Example: `  matterctl team show devops
   matterctl team show devops --json | jq .allow_open_invite
   matterctl team show devops qa 7c6qkzn9q7ds5ehqfqzpyxw1ya`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			teams, err := cmdutil.ArgsWithFile(args, opts.File, opts.IO.In, "team")
-			if err != nil {
-				return err
-			}
-			opts.Teams = teams
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return showRun(cmd.Context(), opts)
-		},
+		RunE: opts.RunE("team", cmdutil.Runner(opts, runF, showRun)),
 	}
-	cmd.Flags().StringVar(&opts.File, "file", "", "Read teams from `FILE`, one per line (- for standard input)")
+	cmdutil.AddFileFlag(cmd, &opts.Bulk, "teams")
 	return cmd
 }
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
-	p, err := opts.Printer()
+	p, c, err := opts.Setup()
 	if err != nil {
 		return err
 	}
-	c, err := opts.Client()
-	if err != nil {
-		return err
-	}
-	refs, err := teamKind().Resolve(ctx, c, opts.Teams)
+	refs, err := teamKind().Resolve(ctx, c, opts.Args)
 	if err != nil {
 		return err
 	}

@@ -40,8 +40,8 @@ func TestShowFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !slices.Equal(got.Teams, tt.want) {
-				t.Errorf("teams = %q, want %q", got.Teams, tt.want)
+			if !slices.Equal(got.Args, tt.want) {
+				t.Errorf("teams = %q, want %q", got.Args, tt.want)
 			}
 		})
 	}

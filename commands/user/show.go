@@ -5,25 +5,17 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/internal/iostreams"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // ShowOptions are the inputs of `user show`.
 type ShowOptions struct {
-	IO      *iostreams.IOStreams
-	Client  func() (client.Client, error)
-	Printer func() (*printer.Printer, error)
-
-	Users []string
-	File  string
+	cmdutil.BulkArgs
 }
 
 // NewCmdShow builds `user show`.
 func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
-	opts := &ShowOptions{IO: f.IOStreams, Client: f.Client, Printer: f.Printer}
+	opts := &ShowOptions{BulkArgs: cmdutil.NewBulkArgs(f)}
 	cmd := &cobra.Command{
 		Use:               "show <user>...",
 		ValidArgsFunction: cmdutil.CompleteUsers(f),
@@ -41,32 +33,18 @@ when some were not found, 5 when none was.`,
 		Example: `  matterctl user show alice
   matterctl user show alice --json | jq .roles
   matterctl user show alice bob@example.com 4xp9fdt7pbgium38k4dpd1ey3h`,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			users, err := cmdutil.ArgsWithFile(args, opts.File, opts.IO.In, "user")
-			if err != nil {
-				return err
-			}
-			opts.Users = users
-			if runF != nil {
-				return runF(cmd.Context(), opts)
-			}
-			return showRun(cmd.Context(), opts)
-		},
+		RunE: opts.RunE("user", cmdutil.Runner(opts, runF, showRun)),
 	}
-	cmd.Flags().StringVar(&opts.File, "file", "", "Read users from `FILE`, one per line (- for standard input)")
+	cmdutil.AddFileFlag(cmd, &opts.Bulk, "users")
 	return cmd
 }
 
 func showRun(ctx context.Context, opts *ShowOptions) error {
-	p, err := opts.Printer()
+	p, c, err := opts.Setup()
 	if err != nil {
 		return err
 	}
-	c, err := opts.Client()
-	if err != nil {
-		return err
-	}
-	refs, err := cmdutil.ResolveUsers(ctx, c, opts.Users)
+	refs, err := cmdutil.ResolveUsers(ctx, c, opts.Args)
 	if err != nil {
 		return err
 	}

@@ -44,8 +44,8 @@ func TestShowFlags(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if strings.Join(got.Users, ",") != strings.Join(tt.want, ",") {
-				t.Errorf("users = %q, want %q", got.Users, tt.want)
+			if strings.Join(got.Args, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("users = %q, want %q", got.Args, tt.want)
 			}
 		})
 	}

@@ -128,6 +128,37 @@ type Client interface {
 	AddChannelMember(ctx context.Context, channelID, userID string) (*model.ChannelMember, *model.Response, error)
 	RemoveUserFromChannel(ctx context.Context, channelID, userID string) (*model.Response, error)
 	GetUsersInChannel(ctx context.Context, channelID string, page, perPage int, etag string) ([]*model.User, *model.Response, error)
+
+	// Incoming webhooks
+	CreateIncomingWebhook(ctx context.Context, hook *model.IncomingWebhook) (*model.IncomingWebhook, *model.Response, error)
+	UpdateIncomingWebhook(ctx context.Context, hook *model.IncomingWebhook) (*model.IncomingWebhook, *model.Response, error)
+	GetIncomingWebhooks(ctx context.Context, page int, perPage int, etag string) ([]*model.IncomingWebhook, *model.Response, error)
+	GetIncomingWebhooksForTeam(ctx context.Context, teamID string, page int, perPage int, etag string) ([]*model.IncomingWebhook, *model.Response, error)
+	GetIncomingWebhook(ctx context.Context, hookID string, etag string) (*model.IncomingWebhook, *model.Response, error)
+	DeleteIncomingWebhook(ctx context.Context, hookID string) (*model.Response, error)
+
+	// Outgoing webhooks
+	CreateOutgoingWebhook(ctx context.Context, hook *model.OutgoingWebhook) (*model.OutgoingWebhook, *model.Response, error)
+	UpdateOutgoingWebhook(ctx context.Context, hook *model.OutgoingWebhook) (*model.OutgoingWebhook, *model.Response, error)
+	GetOutgoingWebhooks(ctx context.Context, page int, perPage int, etag string) ([]*model.OutgoingWebhook, *model.Response, error)
+	GetOutgoingWebhook(ctx context.Context, hookID string) (*model.OutgoingWebhook, *model.Response, error)
+	GetOutgoingWebhooksForChannel(ctx context.Context, channelID string, page int, perPage int, etag string) ([]*model.OutgoingWebhook, *model.Response, error)
+	GetOutgoingWebhooksForTeam(ctx context.Context, teamID string, page int, perPage int, etag string) ([]*model.OutgoingWebhook, *model.Response, error)
+	DeleteOutgoingWebhook(ctx context.Context, hookID string) (*model.Response, error)
+
+	// Plugins (uploads stream through Factory.HTTPClient instead: Client4 buffers the bundle)
+	InstallPluginFromURL(ctx context.Context, downloadURL string, force bool) (*model.Manifest, *model.Response, error)
+	InstallMarketplacePlugin(ctx context.Context, request *model.InstallMarketplacePluginRequest) (*model.Manifest, *model.Response, error)
+	GetPlugins(ctx context.Context) (*model.PluginsResponse, *model.Response, error)
+	GetPluginStatuses(ctx context.Context) (model.PluginStatuses, *model.Response, error)
+	RemovePlugin(ctx context.Context, id string) (*model.Response, error)
+	EnablePlugin(ctx context.Context, id string) (*model.Response, error)
+	DisablePlugin(ctx context.Context, id string) (*model.Response, error)
+	GetMarketplacePlugins(ctx context.Context, filter *model.MarketplacePluginFilter) ([]*model.MarketplacePlugin, *model.Response, error)
+
+	// Configuration (read-only: to name the settings behind a refusal)
+	GetConfig(ctx context.Context) (*model.Config, *model.Response, error)
+	GetClientConfig(ctx context.Context, etag string) (map[string]string, *model.Response, error)
 }
 
 // Compile-time proof that the real client satisfies the interface.

@@ -130,6 +130,37 @@ type Fake struct {
 	AddChannelMemberFunc       func(ctx context.Context, channelID, userID string) (*model.ChannelMember, *model.Response, error)
 	RemoveUserFromChannelFunc  func(ctx context.Context, channelID, userID string) (*model.Response, error)
 	GetUsersInChannelFunc      func(ctx context.Context, channelID string, page, perPage int, etag string) ([]*model.User, *model.Response, error)
+
+	// Incoming webhooks
+	CreateIncomingWebhookFunc      func(ctx context.Context, hook *model.IncomingWebhook) (*model.IncomingWebhook, *model.Response, error)
+	UpdateIncomingWebhookFunc      func(ctx context.Context, hook *model.IncomingWebhook) (*model.IncomingWebhook, *model.Response, error)
+	GetIncomingWebhooksFunc        func(ctx context.Context, page int, perPage int, etag string) ([]*model.IncomingWebhook, *model.Response, error)
+	GetIncomingWebhooksForTeamFunc func(ctx context.Context, teamID string, page int, perPage int, etag string) ([]*model.IncomingWebhook, *model.Response, error)
+	GetIncomingWebhookFunc         func(ctx context.Context, hookID string, etag string) (*model.IncomingWebhook, *model.Response, error)
+	DeleteIncomingWebhookFunc      func(ctx context.Context, hookID string) (*model.Response, error)
+
+	// Outgoing webhooks
+	CreateOutgoingWebhookFunc         func(ctx context.Context, hook *model.OutgoingWebhook) (*model.OutgoingWebhook, *model.Response, error)
+	UpdateOutgoingWebhookFunc         func(ctx context.Context, hook *model.OutgoingWebhook) (*model.OutgoingWebhook, *model.Response, error)
+	GetOutgoingWebhooksFunc           func(ctx context.Context, page int, perPage int, etag string) ([]*model.OutgoingWebhook, *model.Response, error)
+	GetOutgoingWebhookFunc            func(ctx context.Context, hookID string) (*model.OutgoingWebhook, *model.Response, error)
+	GetOutgoingWebhooksForChannelFunc func(ctx context.Context, channelID string, page int, perPage int, etag string) ([]*model.OutgoingWebhook, *model.Response, error)
+	GetOutgoingWebhooksForTeamFunc    func(ctx context.Context, teamID string, page int, perPage int, etag string) ([]*model.OutgoingWebhook, *model.Response, error)
+	DeleteOutgoingWebhookFunc         func(ctx context.Context, hookID string) (*model.Response, error)
+
+	// Plugins (uploads stream through Factory.HTTPClient instead: Client4 buffers the bundle)
+	InstallPluginFromURLFunc     func(ctx context.Context, downloadURL string, force bool) (*model.Manifest, *model.Response, error)
+	InstallMarketplacePluginFunc func(ctx context.Context, request *model.InstallMarketplacePluginRequest) (*model.Manifest, *model.Response, error)
+	GetPluginsFunc               func(ctx context.Context) (*model.PluginsResponse, *model.Response, error)
+	GetPluginStatusesFunc        func(ctx context.Context) (model.PluginStatuses, *model.Response, error)
+	RemovePluginFunc             func(ctx context.Context, id string) (*model.Response, error)
+	EnablePluginFunc             func(ctx context.Context, id string) (*model.Response, error)
+	DisablePluginFunc            func(ctx context.Context, id string) (*model.Response, error)
+	GetMarketplacePluginsFunc    func(ctx context.Context, filter *model.MarketplacePluginFilter) ([]*model.MarketplacePlugin, *model.Response, error)
+
+	// Configuration (read-only: to name the settings behind a refusal)
+	GetConfigFunc       func(ctx context.Context) (*model.Config, *model.Response, error)
+	GetClientConfigFunc func(ctx context.Context, etag string) (map[string]string, *model.Response, error)
 }
 
 // GetPingWithOptions implements client.Client.
@@ -985,4 +1016,211 @@ func (f *Fake) GetUsersInChannel(ctx context.Context, channelID string, page, pe
 		return nil, nil, unexpected("GetUsersInChannel")
 	}
 	return f.GetUsersInChannelFunc(ctx, channelID, page, perPage, etag)
+}
+
+// CreateIncomingWebhook implements client.Client.
+func (f *Fake) CreateIncomingWebhook(ctx context.Context, hook *model.IncomingWebhook) (*model.IncomingWebhook, *model.Response, error) {
+	f.record("CreateIncomingWebhook")
+	if f.CreateIncomingWebhookFunc == nil {
+		return nil, nil, unexpected("CreateIncomingWebhook")
+	}
+	return f.CreateIncomingWebhookFunc(ctx, hook)
+}
+
+// UpdateIncomingWebhook implements client.Client.
+func (f *Fake) UpdateIncomingWebhook(ctx context.Context, hook *model.IncomingWebhook) (*model.IncomingWebhook, *model.Response, error) {
+	f.record("UpdateIncomingWebhook")
+	if f.UpdateIncomingWebhookFunc == nil {
+		return nil, nil, unexpected("UpdateIncomingWebhook")
+	}
+	return f.UpdateIncomingWebhookFunc(ctx, hook)
+}
+
+// GetIncomingWebhooks implements client.Client.
+func (f *Fake) GetIncomingWebhooks(ctx context.Context, page int, perPage int, etag string) ([]*model.IncomingWebhook, *model.Response, error) {
+	f.record("GetIncomingWebhooks")
+	if f.GetIncomingWebhooksFunc == nil {
+		return nil, nil, unexpected("GetIncomingWebhooks")
+	}
+	return f.GetIncomingWebhooksFunc(ctx, page, perPage, etag)
+}
+
+// GetIncomingWebhooksForTeam implements client.Client.
+func (f *Fake) GetIncomingWebhooksForTeam(ctx context.Context, teamID string, page int, perPage int, etag string) ([]*model.IncomingWebhook, *model.Response, error) {
+	f.record("GetIncomingWebhooksForTeam")
+	if f.GetIncomingWebhooksForTeamFunc == nil {
+		return nil, nil, unexpected("GetIncomingWebhooksForTeam")
+	}
+	return f.GetIncomingWebhooksForTeamFunc(ctx, teamID, page, perPage, etag)
+}
+
+// GetIncomingWebhook implements client.Client.
+func (f *Fake) GetIncomingWebhook(ctx context.Context, hookID string, etag string) (*model.IncomingWebhook, *model.Response, error) {
+	f.record("GetIncomingWebhook")
+	if f.GetIncomingWebhookFunc == nil {
+		return nil, nil, unexpected("GetIncomingWebhook")
+	}
+	return f.GetIncomingWebhookFunc(ctx, hookID, etag)
+}
+
+// DeleteIncomingWebhook implements client.Client.
+func (f *Fake) DeleteIncomingWebhook(ctx context.Context, hookID string) (*model.Response, error) {
+	f.record("DeleteIncomingWebhook")
+	if f.DeleteIncomingWebhookFunc == nil {
+		return nil, unexpected("DeleteIncomingWebhook")
+	}
+	return f.DeleteIncomingWebhookFunc(ctx, hookID)
+}
+
+// CreateOutgoingWebhook implements client.Client.
+func (f *Fake) CreateOutgoingWebhook(ctx context.Context, hook *model.OutgoingWebhook) (*model.OutgoingWebhook, *model.Response, error) {
+	f.record("CreateOutgoingWebhook")
+	if f.CreateOutgoingWebhookFunc == nil {
+		return nil, nil, unexpected("CreateOutgoingWebhook")
+	}
+	return f.CreateOutgoingWebhookFunc(ctx, hook)
+}
+
+// UpdateOutgoingWebhook implements client.Client.
+func (f *Fake) UpdateOutgoingWebhook(ctx context.Context, hook *model.OutgoingWebhook) (*model.OutgoingWebhook, *model.Response, error) {
+	f.record("UpdateOutgoingWebhook")
+	if f.UpdateOutgoingWebhookFunc == nil {
+		return nil, nil, unexpected("UpdateOutgoingWebhook")
+	}
+	return f.UpdateOutgoingWebhookFunc(ctx, hook)
+}
+
+// GetOutgoingWebhooks implements client.Client.
+func (f *Fake) GetOutgoingWebhooks(ctx context.Context, page int, perPage int, etag string) ([]*model.OutgoingWebhook, *model.Response, error) {
+	f.record("GetOutgoingWebhooks")
+	if f.GetOutgoingWebhooksFunc == nil {
+		return nil, nil, unexpected("GetOutgoingWebhooks")
+	}
+	return f.GetOutgoingWebhooksFunc(ctx, page, perPage, etag)
+}
+
+// GetOutgoingWebhook implements client.Client.
+func (f *Fake) GetOutgoingWebhook(ctx context.Context, hookID string) (*model.OutgoingWebhook, *model.Response, error) {
+	f.record("GetOutgoingWebhook")
+	if f.GetOutgoingWebhookFunc == nil {
+		return nil, nil, unexpected("GetOutgoingWebhook")
+	}
+	return f.GetOutgoingWebhookFunc(ctx, hookID)
+}
+
+// GetOutgoingWebhooksForChannel implements client.Client.
+func (f *Fake) GetOutgoingWebhooksForChannel(ctx context.Context, channelID string, page int, perPage int, etag string) ([]*model.OutgoingWebhook, *model.Response, error) {
+	f.record("GetOutgoingWebhooksForChannel")
+	if f.GetOutgoingWebhooksForChannelFunc == nil {
+		return nil, nil, unexpected("GetOutgoingWebhooksForChannel")
+	}
+	return f.GetOutgoingWebhooksForChannelFunc(ctx, channelID, page, perPage, etag)
+}
+
+// GetOutgoingWebhooksForTeam implements client.Client.
+func (f *Fake) GetOutgoingWebhooksForTeam(ctx context.Context, teamID string, page int, perPage int, etag string) ([]*model.OutgoingWebhook, *model.Response, error) {
+	f.record("GetOutgoingWebhooksForTeam")
+	if f.GetOutgoingWebhooksForTeamFunc == nil {
+		return nil, nil, unexpected("GetOutgoingWebhooksForTeam")
+	}
+	return f.GetOutgoingWebhooksForTeamFunc(ctx, teamID, page, perPage, etag)
+}
+
+// DeleteOutgoingWebhook implements client.Client.
+func (f *Fake) DeleteOutgoingWebhook(ctx context.Context, hookID string) (*model.Response, error) {
+	f.record("DeleteOutgoingWebhook")
+	if f.DeleteOutgoingWebhookFunc == nil {
+		return nil, unexpected("DeleteOutgoingWebhook")
+	}
+	return f.DeleteOutgoingWebhookFunc(ctx, hookID)
+}
+
+// InstallPluginFromURL implements client.Client.
+func (f *Fake) InstallPluginFromURL(ctx context.Context, downloadURL string, force bool) (*model.Manifest, *model.Response, error) {
+	f.record("InstallPluginFromURL")
+	if f.InstallPluginFromURLFunc == nil {
+		return nil, nil, unexpected("InstallPluginFromURL")
+	}
+	return f.InstallPluginFromURLFunc(ctx, downloadURL, force)
+}
+
+// InstallMarketplacePlugin implements client.Client.
+func (f *Fake) InstallMarketplacePlugin(ctx context.Context, request *model.InstallMarketplacePluginRequest) (*model.Manifest, *model.Response, error) {
+	f.record("InstallMarketplacePlugin")
+	if f.InstallMarketplacePluginFunc == nil {
+		return nil, nil, unexpected("InstallMarketplacePlugin")
+	}
+	return f.InstallMarketplacePluginFunc(ctx, request)
+}
+
+// GetPlugins implements client.Client.
+func (f *Fake) GetPlugins(ctx context.Context) (*model.PluginsResponse, *model.Response, error) {
+	f.record("GetPlugins")
+	if f.GetPluginsFunc == nil {
+		return nil, nil, unexpected("GetPlugins")
+	}
+	return f.GetPluginsFunc(ctx)
+}
+
+// GetPluginStatuses implements client.Client.
+func (f *Fake) GetPluginStatuses(ctx context.Context) (model.PluginStatuses, *model.Response, error) {
+	f.record("GetPluginStatuses")
+	if f.GetPluginStatusesFunc == nil {
+		return *new(model.PluginStatuses), nil, unexpected("GetPluginStatuses")
+	}
+	return f.GetPluginStatusesFunc(ctx)
+}
+
+// RemovePlugin implements client.Client.
+func (f *Fake) RemovePlugin(ctx context.Context, id string) (*model.Response, error) {
+	f.record("RemovePlugin")
+	if f.RemovePluginFunc == nil {
+		return nil, unexpected("RemovePlugin")
+	}
+	return f.RemovePluginFunc(ctx, id)
+}
+
+// EnablePlugin implements client.Client.
+func (f *Fake) EnablePlugin(ctx context.Context, id string) (*model.Response, error) {
+	f.record("EnablePlugin")
+	if f.EnablePluginFunc == nil {
+		return nil, unexpected("EnablePlugin")
+	}
+	return f.EnablePluginFunc(ctx, id)
+}
+
+// DisablePlugin implements client.Client.
+func (f *Fake) DisablePlugin(ctx context.Context, id string) (*model.Response, error) {
+	f.record("DisablePlugin")
+	if f.DisablePluginFunc == nil {
+		return nil, unexpected("DisablePlugin")
+	}
+	return f.DisablePluginFunc(ctx, id)
+}
+
+// GetMarketplacePlugins implements client.Client.
+func (f *Fake) GetMarketplacePlugins(ctx context.Context, filter *model.MarketplacePluginFilter) ([]*model.MarketplacePlugin, *model.Response, error) {
+	f.record("GetMarketplacePlugins")
+	if f.GetMarketplacePluginsFunc == nil {
+		return nil, nil, unexpected("GetMarketplacePlugins")
+	}
+	return f.GetMarketplacePluginsFunc(ctx, filter)
+}
+
+// GetConfig implements client.Client.
+func (f *Fake) GetConfig(ctx context.Context) (*model.Config, *model.Response, error) {
+	f.record("GetConfig")
+	if f.GetConfigFunc == nil {
+		return nil, nil, unexpected("GetConfig")
+	}
+	return f.GetConfigFunc(ctx)
+}
+
+// GetClientConfig implements client.Client.
+func (f *Fake) GetClientConfig(ctx context.Context, etag string) (map[string]string, *model.Response, error) {
+	f.record("GetClientConfig")
+	if f.GetClientConfigFunc == nil {
+		return nil, nil, unexpected("GetClientConfig")
+	}
+	return f.GetClientConfigFunc(ctx, etag)
 }

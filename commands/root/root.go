@@ -14,11 +14,13 @@ import (
 	"github.com/matterctl/matterctl/commands/bot"
 	"github.com/matterctl/matterctl/commands/channel"
 	"github.com/matterctl/matterctl/commands/cmdutil"
+	"github.com/matterctl/matterctl/commands/plugin"
 	"github.com/matterctl/matterctl/commands/roles"
 	"github.com/matterctl/matterctl/commands/team"
 	"github.com/matterctl/matterctl/commands/token"
 	"github.com/matterctl/matterctl/commands/user"
 	"github.com/matterctl/matterctl/commands/version"
+	"github.com/matterctl/matterctl/commands/webhook"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -76,6 +78,8 @@ profiles, environment credentials for scripts, stable exit codes, and JSON outpu
 		team.NewCmdTeam(f),
 		channel.NewCmdChannel(f),
 		bot.NewCmdBot(f),
+		webhook.NewCmdWebhook(f),
+		plugin.NewCmdPlugin(f),
 		token.NewCmdToken(f),
 		roles.NewCmdRoles(f),
 		api.NewCmdAPI(f, nil),

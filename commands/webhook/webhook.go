@@ -14,6 +14,9 @@ func NewCmdWebhook(f *cmdutil.Factory) *cobra.Command {
 		Use:   "webhook <command>",
 		Short: "Manage incoming and outgoing webhooks, and post through them",
 	}
+	cmd.AddCommand(
+		NewCmdSend(f),
+	)
 	cmdutil.RejectEmptyArgs(cmd)
 	return cmd
 }

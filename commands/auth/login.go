@@ -252,6 +252,9 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 			caFile = abs
 		}
 	}
+	for _, w := range cmdutil.TransportWarnings(serverURL, insecure) {
+		fmt.Fprintln(f.IOStreams.ErrOut, w)
+	}
 	c, err := clientFor(f, serverURL, sec.Token, insecure, caFile)
 	if err != nil {
 		return err

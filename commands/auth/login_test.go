@@ -678,4 +678,40 @@ func TestLoginStoresTLSOptions(t *testing.T) {
 	if p == nil || p.CAFile != wantCA || !p.InsecureSkipVerify {
 		t.Errorf("profile %+v", p)
 	}
+	if !strings.Contains(e.ErrOut.String(), "warning: --insecure-skip-verify: the server's TLS certificate is not verified") {
+		t.Errorf("no warning about the unverified certificate:\n%s", e.ErrOut)
+	}
+}
+
+// TestLoginWarnsOfPlainHTTP checks that a login over plain http:// warns that the password and
+// the token travel unencrypted, unless the server is on loopback.
+func TestLoginWarnsOfPlainHTTP(t *testing.T) {
+	for _, tc := range []struct {
+		url  string
+		warn bool
+	}{
+		{"http://mm.example.com", true},
+		{"http://10.0.0.5:8065", true},
+		{"http://127.0.0.1:8065", false},
+		{"http://localhost:8065", false},
+		{"http://[::1]:8065", false},
+		{"https://mm.example.com", false},
+	} {
+		t.Run(tc.url, func(t *testing.T) {
+			e := newTestEnv(t, false)
+			stubPing(e.Reg)
+			stubLogin(t, e.Reg, "admin", testPassword, "", loginOK("admin", sessionToken))
+			e.In.WriteString(testPassword)
+			if err := e.Exec(NewCmdLogin(e.F, nil), tc.url, "-n", "prod", "-u", "admin", "--password-stdin"); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Contains(e.ErrOut.String(), "the password and the token will travel unencrypted")
+			if got != tc.warn {
+				t.Errorf("warning printed = %v, want %v:\n%s", got, tc.warn, e.ErrOut)
+			}
+			if strings.Contains(e.ErrOut.String(), "--insecure-skip-verify") {
+				t.Errorf("TLS warning without the flag:\n%s", e.ErrOut)
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 )
@@ -59,4 +60,28 @@ func redactUserinfo(s string) string {
 		start = i + len("://")
 	}
 	return s[:start] + "xxxxx" + s[at:]
+}
+
+// TransportWarnings returns the warnings for sending credentials to serverURL (a URL that
+// NormalizeURL accepted): plain http:// to a host that is not loopback, where the password and
+// the token travel unencrypted, and a TLS certificate left unverified.
+func TransportWarnings(serverURL string, insecureSkipVerify bool) []string {
+	var out []string
+	u, err := url.Parse(serverURL)
+	if err == nil && u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		out = append(out, fmt.Sprintf("warning: %s is plain http: the password and the token will travel unencrypted; use https://", u.Host))
+	}
+	if insecureSkipVerify && (err != nil || u.Scheme == "https") {
+		out = append(out, "warning: --insecure-skip-verify: the server's TLS certificate is not verified, so anyone on the path can read the token; use --ca-file FILE instead")
+	}
+	return out
+}
+
+// isLoopbackHost reports whether host (without port) is localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -65,6 +65,7 @@ func (c *cli) run(stdin string, args ...string) result {
 	} else if err != nil {
 		c.t.Fatalf("running matterctl %v: %v", args, err)
 	}
+	recordRun(args, stdin, out.String(), errOut.String(), c.configFile())
 	return result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
 }
 

@@ -67,6 +67,9 @@ func (tm *term) wait() int {
 	select {
 	case err := <-errc:
 		<-tm.done
+		tm.mu.Lock()
+		recordRun(tm.cmd.Args[1:], "", tm.out.String(), "", "")
+		tm.mu.Unlock()
 		if err != nil {
 			if ee, ok := err.(*exec.ExitError); ok {
 				return ee.ExitCode()

@@ -86,6 +86,16 @@ func runMain(m *testing.M) int {
 		}
 		code = 1
 	}
+	if found := secretFindings(); len(found) > 0 {
+		fmt.Fprintln(os.Stderr, "e2e: FAIL: a password or token of the run appears where it must not:")
+		for _, f := range found {
+			fmt.Fprintln(os.Stderr, "  "+f)
+		}
+		code = 1
+	} else {
+		runs, tokens := transcriptSize()
+		fmt.Fprintf(os.Stderr, "e2e: secrets: none of the run's passwords and tokens (%d in profiles, plus the server's) appears in the argv, stdout or stderr of its %d matterctl runs\n", tokens, runs)
+	}
 	return code
 }
 

@@ -102,6 +102,7 @@ wait:
 	} else if waitErr != nil {
 		t.Fatalf("running matterctl: %v", waitErr)
 	}
+	recordRun(args, "", out.String(), errOut.String(), "")
 	return result{Stdout: out.String(), Stderr: errOut.String(), Code: code}
 }
 

@@ -82,8 +82,11 @@ func newTransport(base http.RoundTripper, opts Options) *transport {
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	canRetry := t.maxRetries > 0 && isIdempotent(req) &&
-		(req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
+	// A 429 is retried whatever the method: the server (or the proxy in front of it) refused
+	// the request before acting on it, so sending it again cannot do anything twice. Other
+	// transient failures are retried only for requests that are safe to repeat.
+	rewindable := t.maxRetries > 0 && (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
+	idempotent := isIdempotent(req)
 
 	var waited time.Duration
 	body := req.Body
@@ -95,6 +98,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		resp, err := t.base.RoundTrip(r)
 
+		canRetry := rewindable && (idempotent || (err == nil && resp.StatusCode == http.StatusTooManyRequests))
 		if !canRetry || attempt >= t.maxRetries || ctx.Err() != nil || !retryable(resp, err) {
 			return finish(resp, err)
 		}

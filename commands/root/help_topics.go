@@ -12,6 +12,7 @@ func helpTopics() []*cobra.Command {
 		topic("environment", "Environment variables and credential precedence", environmentHelp),
 		topic("exit-codes", "Exit codes and what they mean", exitCodesHelp),
 		topic("formatting", "Output formats, JSON and jq filters", formattingHelp),
+		topic("retries", "Timeouts, and which failed requests are sent again", retriesHelp),
 	}
 }
 
@@ -88,4 +89,29 @@ Examples
   matterctl auth list --jq '.[] | select(.current) | .url'
   matterctl api /users --paginate --jq 'length'
   matterctl version --json --jq .server.version
+`
+
+const retriesHelp = `Timeouts and retries
+
+--timeout bounds each API request, its retries included (default 30s). A request that takes
+longer fails with exit code 1 and a message naming --timeout.
+
+A request that meets a transient failure is sent again, up to 3 more times, after 0.5 s,
+1 s, 2 s (with jitter), or after the delay the server's Retry-After header asks for; at most
+20 s of waiting in all, and never past --timeout. Transient failures are:
+
+  429 Too Many Requests                    every request: the server (or its proxy) refused
+                                           it before acting on it, so it cannot happen twice
+  502, 503, 504, a connection reset or     only requests that are safe to repeat: GET, HEAD,
+  closed before the answer                 PUT, and read-only POSTs (user lookups by name,
+                                           member lookups, searches)
+
+Requests that change something (POST, PATCH, DELETE) are not sent again after a 5xx or a
+broken connection: the server may have acted on them before the failure, and a second
+attempt could do the change twice (create a second channel) or report a success as a failure
+(a delete answered 404). Such a failure is reported as it happened; re-running the command is
+safe for idempotent verbs (adding a member who is already in, archiving an archived channel:
+"nothing to do"). An upload streamed from a file (plugin add) is never sent twice.
+
+A connection refused is not retried: it almost always means a wrong URL or a stopped server.
 `

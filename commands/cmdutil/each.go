@@ -6,6 +6,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -129,7 +130,7 @@ func (e Each[T, R]) Run(ctx context.Context, p *printer.Printer) error {
 	case failed == 0:
 		return nil
 	case failed == total:
-		return &SilentError{Code: ExitCode(firstErr)}
+		return &SilentError{Code: ExitCode(firstErr), Hint: client.Hint(firstErr)}
 	default:
 		return &PartialError{Failed: failed, Total: total}
 	}

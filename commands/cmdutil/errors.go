@@ -72,8 +72,12 @@ func (e *PartialError) Error() string {
 	return fmt.Sprintf("%d of %d failed", e.Failed, e.Total)
 }
 
-// SilentError carries an exit code for a failure already reported on stderr.
-type SilentError struct{ Code int }
+// SilentError carries an exit code for a failure already reported on stderr, and the hint
+// line that goes with it (printed once at the end), if any.
+type SilentError struct {
+	Code int
+	Hint string
+}
 
 func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
@@ -123,7 +127,7 @@ func ExitCode(err error) int {
 func ErrorMessage(err error) string {
 	var silent *SilentError
 	if errors.As(err, &silent) {
-		return ""
+		return silent.Hint
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, ErrCancelled) {
 		return "cancelled"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -26,7 +27,7 @@ func Show[T, V any](ctx context.Context, p *printer.Printer, refs []Ref[T], s Sh
 		r := refs[0]
 		if r.Err != nil {
 			p.Errorf("%s: %s", r.Arg, ErrorMessageLine(r.Err))
-			return &SilentError{Code: ExitCode(r.Err)}
+			return &SilentError{Code: ExitCode(r.Err), Hint: client.Hint(r.Err)}
 		}
 		v := s.View(r.Obj)
 		return p.Object(v, s.Fields(v))

@@ -103,8 +103,9 @@ A request that meets a transient failure is sent again, up to 3 more times, afte
   429 Too Many Requests                    every request: the server (or its proxy) refused
                                            it before acting on it, so it cannot happen twice
   502, 503, 504, a connection reset or     only requests that are safe to repeat: GET, HEAD,
-  closed before the answer                 PUT, and read-only POSTs (user lookups by name,
-                                           member lookups, searches)
+  closed before the answer                 PUT, read-only POSTs (user lookups by name, member
+                                           lookups, searches), and adding team and channel
+                                           members (adding a member twice is adding it once)
 
 Requests that change something (POST, PATCH, DELETE) are not sent again after a 5xx or a
 broken connection: the server may have acted on them before the failure, and a second

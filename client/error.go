@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -114,4 +115,32 @@ func Hint(err error) string {
 		return "hint: could not reach the server; check the URL and the network"
 	}
 	return ""
+}
+
+// AnswerLost reports a failure after which the server may have acted on the request: the
+// connection broke or timed out once the request was sent, or a gateway in front of the server
+// answered 502 or 504. A refused connection, a name that does not resolve, a TLS failure and
+// every answer of the server itself are not: the request was not acted on, or the server said
+// what it did.
+func AnswerLost(err error) bool {
+	switch StatusOf(err) {
+	case 0:
+	case http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	default:
+		return false
+	}
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, syscall.ECONNREFUSED) {
+		return false
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return false
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) && netErr.Timeout()
 }

@@ -6,7 +6,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -37,7 +39,7 @@ func egressFindings() []string {
 			found = append(found, "while starting: "+c)
 		}
 	}
-	for _, c := range egress.Sample() {
+	for _, c := range append(egressBeforeRestart, egress.Sample()...) {
 		found = append(found, "during the run: "+c)
 	}
 	f, err := os.Open(srv.LogFile)
@@ -71,9 +73,6 @@ func TestServerSettingsStayOffline(t *testing.T) {
 		{"ServiceSettings", "EnableSecurityFixAlert", false},
 		{"LogSettings", "EnableDiagnostics", false},
 		{"LogSettings", "EnableSentry", false},
-		{"PluginSettings", "EnableMarketplace", false},
-		{"PluginSettings", "EnableRemoteMarketplace", false},
-		{"PluginSettings", "MarketplaceURL", "http://127.0.0.1:9"},
 		{"AnnouncementSettings", "AdminNoticesEnabled", false},
 		{"AnnouncementSettings", "UserNoticesEnabled", false},
 		{"AnnouncementSettings", "NoticesURL", "http://127.0.0.1:9"},
@@ -85,6 +84,21 @@ func TestServerSettingsStayOffline(t *testing.T) {
 	} {
 		if got := cfg[c.section][c.key]; got != c.want {
 			t.Errorf("%s.%s = %v, want %v", c.section, c.key, got, c.want)
+		}
+	}
+	// The plugin marketplace: off, on loopback port 9, unless a test points it at a loopback
+	// marketplace of its own (it restores these when it ends); never off the machine.
+	ps := cfg["PluginSettings"]
+	marketplace, _ := ps["MarketplaceURL"].(string)
+	u, err := url.Parse(marketplace)
+	if err != nil || !slices.Contains([]string{"127.0.0.1", "localhost", "::1"}, u.Hostname()) {
+		t.Errorf("PluginSettings.MarketplaceURL = %q, want a loopback URL", marketplace)
+	}
+	if marketplace == "http://127.0.0.1:9" {
+		for _, k := range []string{"EnableMarketplace", "EnableRemoteMarketplace"} {
+			if ps[k] != false {
+				t.Errorf("PluginSettings.%s = %v, want false", k, ps[k])
+			}
 		}
 	}
 }

@@ -249,7 +249,7 @@ func existsError(team *model.Team, ch *model.Channel) error {
 	if ch.DeleteAt != 0 {
 		archived = " (archived)"
 	}
-	return fmt.Errorf("channel %s:%s already exists%s", team.Name, ch.Name, archived)
+	return cmdutil.Exists("channel %s:%s already exists%s", team.Name, ch.Name, archived)
 }
 
 // create creates one channel.
@@ -384,7 +384,7 @@ func createBulk(ctx context.Context, opts *CreateOptions, p *printer.Printer) er
 		},
 	}
 	return run.Run(ctx, p, cmdutil.FileCreateRun{
-		Path: opts.Bulk.File, Stdin: opts.IO.In, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
+		Path: opts.Bulk.File, Stdin: opts.IO.In, DryRun: opts.Bulk.DryRun, SkipExisting: opts.Bulk.SkipExisting, Parallel: opts.Bulk.Parallel,
 		Client: opts.Client,
 	})
 }

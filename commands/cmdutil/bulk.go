@@ -41,9 +41,10 @@ func ReadArgsFile(path string, stdin io.Reader) ([]string, error) {
 
 // BulkFlags are the flags shared by multi-argument verbs.
 type BulkFlags struct {
-	File     string
-	Parallel int
-	DryRun   bool
+	File         string
+	Parallel     int
+	DryRun       bool
+	SkipExisting bool // create verbs with --file only
 }
 
 // AddBulkFlags registers --file, --parallel and --dry-run.
@@ -83,6 +84,7 @@ func AddFileCreateFlags(cmd *cobra.Command, b *BulkFlags, what, dryRunHelp strin
 	fl.StringVar(&b.File, "file", "", "Create the "+what+" listed in `FILE` (CSV or JSON lines; - for standard input)")
 	fl.IntVar(&b.Parallel, "parallel", DefaultParallel, "How many "+what+" to create at once with --file")
 	fl.BoolVar(&b.DryRun, "dry-run", false, dryRunHelp)
+	fl.BoolVar(&b.SkipExisting, "skip-existing", false, "With --file, skip the rows whose "+strings.TrimSuffix(what, "s")+" already exists and count them as done (to re-run a file)")
 }
 
 // CheckFileCreate checks the flags of AddFileCreateFlags without I/O: --parallel in range and,
@@ -93,6 +95,9 @@ func (b *BulkFlags) CheckFileCreate(cmd *cobra.Command, single []string) error {
 		return err
 	}
 	if b.File == "" {
+		if b.SkipExisting {
+			return FlagErrorf("--skip-existing works with --file only")
+		}
 		return nil
 	}
 	var set []string

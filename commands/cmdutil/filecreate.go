@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
+	"time"
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/internal/records"
@@ -20,9 +22,18 @@ import (
 //     invalid, or repeats an identity (Keys) of an earlier row, fails on its own.
 //  2. With --dry-run, the rows are checked against the server in bulk (Existing) and nothing is
 //     created.
-//  3. The valid rows are created with a bounded worker pool (Each). Each row is reported once on
-//     stderr, labelled by its place in the file; JSON formats get one row object per file row.
-//     The exit code is 0, 3 when some rows failed, or the first failure's code when all did.
+//  3. With --skip-existing, the same bulk check runs first and the rows whose object already
+//     exists are skipped: reported as such, and counted as successes. A re-run of a file after
+//     a failure thus creates only what is missing.
+//  4. The valid rows are created with a bounded worker pool (Each). Each row is reported once on
+//     stderr, labelled by its place in the file, as created, skipped, failed or unknown; JSON
+//     formats get one row object per file row, with its "status". The exit code is 0, 3 when
+//     some rows failed, or the first failure's code when all did.
+//
+// A create whose answer was lost (the connection broke, or timed out, after the request was
+// sent) may or may not have been done. Such a row is checked again (Existing) until the server
+// answers, for up to a minute: it is then reported as created when the object exists, as failed
+// when it does not, and as unknown when the server could not be asked.
 //
 // S is the spec of one row; T is the created object.
 type FileCreate[S, T any] struct {
@@ -36,8 +47,9 @@ type FileCreate[S, T any] struct {
 	// Keys are the identities of a spec that must be unique within the file, as
 	// {what, value} pairs such as {"username", "alice"}. Optional.
 	Keys func(S) [][2]string
-	// Existing checks specs against the server for --dry-run, in bulk: one entry per spec,
-	// nil when it can be created, else why not (it exists, or the check failed). Optional.
+	// Existing checks specs against the server for --dry-run and --skip-existing, in bulk: one
+	// entry per spec, nil when it can be created, else why not: an *ExistsError when the object
+	// exists, another error when the check failed or the spec cannot be created. Optional.
 	Existing func(ctx context.Context, c client.Client, specs []S) ([]error, error)
 	// Planned is the object a dry run shows for a spec.
 	Planned func(S) T
@@ -49,10 +61,11 @@ type FileCreate[S, T any] struct {
 
 // FileCreateRun are the inputs of one FileCreate run.
 type FileCreateRun struct {
-	Path     string
-	Stdin    io.Reader
-	DryRun   bool
-	Parallel int
+	Path         string
+	Stdin        io.Reader
+	DryRun       bool
+	SkipExisting bool
+	Parallel     int
 	// Client is called after the file has been read, so a bad file fails without credentials.
 	Client func() (client.Client, error)
 }
@@ -62,6 +75,29 @@ type fileRow[S any] struct {
 	label string
 	spec  S
 	err   error
+}
+
+// Row statuses, as JSON rows hold them.
+const (
+	StatusCreated = "created"
+	StatusSkipped = "skipped" // already existed, with --skip-existing
+	StatusFailed  = "failed"
+	StatusUnknown = "unknown" // the answer was lost and the server could not be asked again
+	StatusPlanned = "planned" // --dry-run
+)
+
+// recheckFor bounds how long a row whose answer was lost is checked again; recheckEvery is
+// the pause between checks. Variables so that tests can shorten them.
+var (
+	recheckFor   = time.Minute
+	recheckEvery = 2 * time.Second
+)
+
+// rowResult is what became of a row that did not fail.
+type rowResult[T any] struct {
+	obj    T
+	status string
+	note   string // said after the created object's message
 }
 
 // Run reads the file and creates its rows.
@@ -74,34 +110,128 @@ func (fc FileCreate[S, T]) Run(ctx context.Context, p *printer.Printer, in FileC
 	if err != nil {
 		return err
 	}
-	if in.DryRun && fc.Existing != nil {
-		if err := fc.checkExisting(ctx, c, rows); err != nil {
+	skip := make([]bool, len(rows))
+	if (in.DryRun || in.SkipExisting) && fc.Existing != nil {
+		if err := fc.checkExisting(ctx, c, rows, in.SkipExisting, skip); err != nil {
 			return err
 		}
 	}
 	results := NewRows(p, fc.Kind)
-	err = RunEach(ctx, p, rows, in.Parallel, func(r fileRow[S]) string { return r.label },
-		func(ctx context.Context, r fileRow[S]) (T, error) {
-			var zero T
+	counts := map[string]int{}
+	err = RunEach(ctx, p, indexes(len(rows)), in.Parallel, func(i int) string { return rows[i].label },
+		func(ctx context.Context, i int) (rowResult[T], error) {
+			r := rows[i]
 			switch {
 			case r.err != nil:
-				return zero, r.err
+				return rowResult[T]{}, r.err
+			case skip[i]:
+				return rowResult[T]{obj: fc.Planned(r.spec), status: StatusSkipped}, nil
 			case in.DryRun:
-				return fc.Planned(r.spec), nil
+				return rowResult[T]{obj: fc.Planned(r.spec), status: StatusPlanned}, nil
 			}
-			return fc.Create(ctx, c, r.spec)
+			obj, err := fc.Create(ctx, c, r.spec)
+			if err == nil {
+				return rowResult[T]{obj: obj, status: StatusCreated}, nil
+			}
+			if !client.AnswerLost(err) || fc.Existing == nil || ctx.Err() != nil {
+				return rowResult[T]{}, err
+			}
+			return fc.recheck(ctx, c, r.spec, err)
 		},
-		func(o Outcome[T]) error {
-			if o.Err == nil && !isZero(o.Result) {
-				if in.DryRun {
-					p.Infof("%s", fc.Message(o.Result, true))
-				} else {
-					p.Successf("%s", fc.Message(o.Result, false))
-				}
+		func(o Outcome[rowResult[T]]) error {
+			status := o.Result.status
+			switch {
+			case o.DuplicateOf != 0:
+				status = ""
+			case o.Err != nil && errors.As(o.Err, new(*UnknownError)):
+				status = StatusUnknown
+			case o.Err != nil:
+				status = StatusFailed
 			}
-			return results.Add(o, in.DryRun)
+			counts[status]++
+			switch status {
+			case StatusSkipped:
+				p.Infof("%s: already exists: skipped", rows[o.Index].label)
+			case StatusPlanned:
+				p.Infof("%s", fc.Message(o.Result.obj, true))
+			case StatusCreated:
+				p.Successf("%s%s", fc.Message(o.Result.obj, false), o.Result.note)
+			}
+			var fields map[string]any
+			if status != "" {
+				fields = map[string]any{"status": status}
+			}
+			return results.AddWith(Outcome[T]{Index: o.Index, Label: o.Label, DuplicateOf: o.DuplicateOf, Result: o.Result.obj, Err: o.Err}, in.DryRun, fields)
 		})
+	// The tally, when not every row was created: what to re-run, at a glance.
+	if !in.DryRun && len(rows) > 1 && counts[StatusCreated] < len(rows) && ctx.Err() == nil {
+		tally := []string{}
+		for _, st := range []string{StatusCreated, StatusSkipped, StatusFailed, StatusUnknown} {
+			if counts[st] > 0 {
+				tally = append(tally, fmt.Sprintf("%d %s", counts[st], st))
+			}
+		}
+		p.Infof("%d rows: %s", len(rows), strings.Join(tally, ", "))
+	}
 	return results.Close(err)
+}
+
+// recheck asks the server whether a spec whose create lost its answer (lost) exists now,
+// until it answers or recheckFor has passed.
+func (fc FileCreate[S, T]) recheck(ctx context.Context, c client.Client, spec S, lost error) (rowResult[T], error) {
+	deadline := time.Now().Add(recheckFor)
+	for {
+		errs, err := fc.Existing(ctx, c, []S{spec})
+		if err == nil && len(errs) == 1 {
+			var exists *ExistsError
+			switch {
+			case errs[0] == nil:
+				return rowResult[T]{}, fmt.Errorf("not created: %w", lost)
+			case errors.As(errs[0], &exists):
+				return rowResult[T]{obj: fc.Planned(spec), status: StatusCreated, note: " (checked after the answer was lost)"}, nil
+			}
+			err = errs[0]
+		}
+		if ctx.Err() != nil || time.Now().Add(recheckEvery).After(deadline) {
+			return rowResult[T]{}, &UnknownError{Lost: lost, Check: err}
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(recheckEvery):
+		}
+	}
+}
+
+// UnknownError is a row whose create lost its answer, and whose object the server could not be
+// asked about afterwards: it may or may not exist.
+type UnknownError struct {
+	Lost, Check error
+}
+
+func (e *UnknownError) Error() string {
+	return fmt.Sprintf("unknown: the answer was lost (%s) and the server could not be asked whether it was created (%s); re-run with --skip-existing",
+		ErrorMessageLine(e.Lost), ErrorMessageLine(e.Check))
+}
+
+func (e *UnknownError) Unwrap() error { return e.Lost }
+
+// ExistsError says that the object a row describes exists already.
+type ExistsError struct{ Msg string }
+
+func (e *ExistsError) Error() string { return e.Msg }
+
+// Exists returns an *ExistsError with a formatted message ("username alice already exists").
+func Exists(format string, args ...any) error {
+	return &ExistsError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// indexes returns 0, 1, … n-1.
+func indexes(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
 
 // read reads and checks every row of the file.
@@ -160,8 +290,10 @@ func markRepeats[S any](rows []fileRow[S], keys func(S) [][2]string) {
 	}
 }
 
-// checkExisting marks the valid rows that the server says cannot be created.
-func (fc FileCreate[S, T]) checkExisting(ctx context.Context, c client.Client, rows []fileRow[S]) error {
+// checkExisting asks the server about the valid rows in bulk. With skip, the rows whose
+// object exists are marked in skipped and a failed check is left to the create; otherwise
+// (--dry-run) every row the server says cannot be created fails.
+func (fc FileCreate[S, T]) checkExisting(ctx context.Context, c client.Client, rows []fileRow[S], skip bool, skipped []bool) error {
 	var specs []S
 	var idx []int
 	for i, r := range rows {
@@ -178,9 +310,26 @@ func (fc FileCreate[S, T]) checkExisting(ctx context.Context, c client.Client, r
 		return err
 	}
 	for j, e := range errs {
-		if e != nil {
+		var exists *ExistsError
+		switch {
+		case e == nil:
+		case skip && errors.As(e, &exists):
+			skipped[idx[j]] = true
+		case !skip || !isCheckFailure(e):
 			rows[idx[j]].err = e
 		}
 	}
 	return nil
+}
+
+// isCheckFailure reports an Existing error that says the check could not be made (a request
+// failed), rather than why the row cannot be created.
+func isCheckFailure(err error) bool {
+	return client.StatusOf(err) != 0 || errors.Is(err, context.DeadlineExceeded) || client.AnswerLost(err) || isNetError(err)
+}
+
+// isNetError reports a failure to reach the server.
+func isNetError(err error) bool {
+	var netErr net.Error
+	return errors.As(err, &netErr)
 }

@@ -5,9 +5,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"maps"
+	"net/url"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/client/clienttest"
@@ -35,7 +40,7 @@ func gadgetCreate(created *[]string, mu *sync.Mutex) FileCreate[gadget, *gadget]
 			errs := make([]error, len(specs))
 			for i, g := range specs {
 				if g.Name == "taken" {
-					errs[i] = fmt.Errorf("gadget %s already exists", g.Name)
+					errs[i] = Exists("gadget %s already exists", g.Name)
 				}
 			}
 			return errs, nil
@@ -132,5 +137,155 @@ func TestFileCreateBadFileNeedsNoClient(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			}
 		})
+	}
+}
+
+// lostServer is a gadget store whose creates lose their answer for some names: the create is
+// done (or not) but the caller gets a broken connection; the existence check fails while
+// "down" is set.
+type lostServer struct {
+	mu      sync.Mutex
+	stored  map[string]bool
+	creates map[string]int
+	loseAnd map[string]bool // name → whether the lost create was done
+	down    int             // how many existence checks fail before the server answers
+	checks  int
+}
+
+func (s *lostServer) fileCreate() FileCreate[gadget, *gadget] {
+	fc := gadgetCreate(new([]string), &sync.Mutex{})
+	fc.Existing = func(_ context.Context, _ client.Client, specs []gadget) ([]error, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		errs := make([]error, len(specs))
+		for i, g := range specs {
+			s.checks++
+			switch {
+			case s.down > 0:
+				s.down--
+				errs[i] = fmt.Errorf("could not check gadget %s: %w", g.Name, &url.Error{Op: "Get", URL: "http://x", Err: syscall.ECONNREFUSED})
+			case s.stored[g.Name]:
+				errs[i] = Exists("gadget %s already exists", g.Name)
+			}
+		}
+		return errs, nil
+	}
+	fc.Create = func(_ context.Context, _ client.Client, g gadget) (*gadget, error) {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.creates[g.Name]++
+		if s.stored[g.Name] {
+			return nil, &client.Error{Status: 400, Message: "gadget " + g.Name + " already exists"}
+		}
+		done, lose := s.loseAnd[g.Name]
+		if !lose || done {
+			s.stored[g.Name] = true
+		}
+		if lose {
+			delete(s.loseAnd, g.Name)
+			return nil, &url.Error{Op: "Post", URL: "http://x", Err: io.ErrUnexpectedEOF}
+		}
+		return &g, nil
+	}
+	return fc
+}
+
+func runGadgets(t *testing.T, fc FileCreate[gadget, *gadget], file string, skip bool) (error, string, []map[string]any) {
+	t.Helper()
+	ios, in, out, errOut := iostreams.Test()
+	in.WriteString(file)
+	p, err := printer.New(ios, printer.Options{JSON: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = fc.Run(context.Background(), p, FileCreateRun{
+		Path: "-", Stdin: ios.In, SkipExisting: skip, Parallel: 2,
+		Client: func() (client.Client, error) { return &clienttest.Fake{}, nil },
+	})
+	var rows []map[string]any
+	if jerr := json.Unmarshal(out.Bytes(), &rows); jerr != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", jerr, out)
+	}
+	return err, errOut.String(), rows
+}
+
+func statuses(rows []map[string]any) map[string]string {
+	out := map[string]string{}
+	for _, r := range rows {
+		st, _ := r["status"].(string)
+		out[r["input"].(string)] = st
+	}
+	return out
+}
+
+// TestFileCreateLostAnswers: a create whose answer is lost is checked again; it is reported
+// created when the object exists, failed when not, unknown when the server cannot be asked.
+func TestFileCreateLostAnswers(t *testing.T) {
+	recheckFor, recheckEvery = 50*time.Millisecond, time.Millisecond
+	t.Cleanup(func() { recheckFor, recheckEvery = time.Minute, 2*time.Second })
+
+	s := &lostServer{stored: map[string]bool{"old": true}, creates: map[string]int{},
+		loseAnd: map[string]bool{"done": true, "undone": false}}
+	err, stderr, rows := runGadgets(t, s.fileCreate(), "name\nnew\ndone\nundone\nold\n", false)
+	if ExitCode(err) != ExitPartial {
+		t.Fatalf("err = %v, want a partial failure", err)
+	}
+	want := map[string]string{"line 2: new": "created", "line 3: done": "created", "line 4: undone": "failed", "line 5: old": "failed"}
+	if got := statuses(rows); !maps.Equal(got, want) {
+		t.Errorf("statuses %v, want %v", got, want)
+	}
+	for _, line := range []string{
+		"Created gadget done (checked after the answer was lost)",
+		"line 4: undone: not created: Post \"http://x\": unexpected EOF",
+		"4 rows: 2 created, 2 failed",
+	} {
+		if !strings.Contains(stderr, line) {
+			t.Errorf("stderr lacks %q:\n%s", line, stderr)
+		}
+	}
+
+	// The server stays down for longer than the recheck lasts: unknown.
+	s = &lostServer{stored: map[string]bool{}, creates: map[string]int{}, loseAnd: map[string]bool{"lost": true}, down: 1 << 20}
+	err, stderr, rows = runGadgets(t, s.fileCreate(), "name\nlost\nfine\n", false)
+	if ExitCode(err) != ExitPartial {
+		t.Fatalf("err = %v, want a partial failure", err)
+	}
+	if got := statuses(rows); got["line 2: lost"] != "unknown" || got["line 3: fine"] != "created" {
+		t.Errorf("statuses %v", got)
+	}
+	if !strings.Contains(stderr, "line 2: lost: unknown: the answer was lost") || !strings.Contains(stderr, "re-run with --skip-existing") ||
+		!strings.Contains(stderr, "2 rows: 1 created, 1 unknown") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if s.checks < 2 {
+		t.Errorf("%d checks: the lost row was not checked again", s.checks)
+	}
+}
+
+// TestFileCreateSkipExisting: with --skip-existing, rows whose object exists are skipped and
+// count as done; a re-run after a partial run creates only what is missing.
+func TestFileCreateSkipExisting(t *testing.T) {
+	s := &lostServer{stored: map[string]bool{"a": true, "c": true}, creates: map[string]int{}, loseAnd: map[string]bool{}}
+	err, stderr, rows := runGadgets(t, s.fileCreate(), "name\na\nb\nc\nd\n", true)
+	if err != nil {
+		t.Fatalf("err = %v, want success: existing rows count as done", err)
+	}
+	want := map[string]string{"line 2: a": "skipped", "line 3: b": "created", "line 4: c": "skipped", "line 5: d": "created"}
+	if got := statuses(rows); !maps.Equal(got, want) {
+		t.Errorf("statuses %v, want %v", got, want)
+	}
+	if s.creates["a"] != 0 || s.creates["c"] != 0 || s.creates["b"] != 1 || s.creates["d"] != 1 {
+		t.Errorf("creates %v: existing rows were sent, or missing ones not once", s.creates)
+	}
+	for _, line := range []string{"line 2: a: already exists: skipped", "4 rows: 2 created, 2 skipped"} {
+		if !strings.Contains(stderr, line) {
+			t.Errorf("stderr lacks %q:\n%s", line, stderr)
+		}
+	}
+	// Without the flag the same rows fail, as the server refuses them.
+	s = &lostServer{stored: map[string]bool{"a": true}, creates: map[string]int{}, loseAnd: map[string]bool{}}
+	err, _, rows = runGadgets(t, s.fileCreate(), "name\na\nb\n", false)
+	if ExitCode(err) != ExitPartial || statuses(rows)["line 2: a"] != "failed" {
+		t.Errorf("err %v, statuses %v", err, statuses(rows))
 	}
 }

@@ -361,16 +361,24 @@ func NewRows[T any](p *printer.Printer, k Kind[T]) *Rows[T] {
 }
 
 // Add writes the row of one outcome.
-func (r *Rows[T]) Add(o Outcome[T], dryRun bool) error {
+func (r *Rows[T]) Add(o Outcome[T], dryRun bool) error { return r.AddWith(o, dryRun, nil) }
+
+// AddWith writes the row of one outcome with extra fields.
+func (r *Rows[T]) AddWith(o Outcome[T], dryRun bool, extra map[string]any) error {
 	if r.list == nil {
 		return nil
 	}
-	row := ResultRow[T]{Kind: r.kind.Name, Input: o.Label, OK: o.Err == nil, DryRun: dryRun, DuplicateOf: o.DuplicateOf}
+	row := ResultRow[T]{Kind: r.kind.Name, Input: o.Label, OK: o.Err == nil, DryRun: dryRun, DuplicateOf: o.DuplicateOf, Fields: extra}
 	if !isZero(o.Result) {
 		row.Object = r.kind.show(o.Result)
 	}
 	if r.fields != nil {
-		row.Fields = r.fields(o.Result)
+		for k, v := range r.fields(o.Result) {
+			if row.Fields == nil {
+				row.Fields = map[string]any{}
+			}
+			row.Fields[k] = v
+		}
 	}
 	if r.changed != nil && o.Err == nil && !isZero(o.Result) {
 		if row.Fields == nil {

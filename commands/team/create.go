@@ -284,9 +284,9 @@ func createCheckExisting(ctx context.Context, c client.Client, specs []*teamSpec
 	for i, r := range refs {
 		switch {
 		case r.Err == nil && r.Obj != nil && r.Obj.DeleteAt != 0:
-			errs[i] = fmt.Errorf("team %s already exists (archived)", specs[i].Name)
+			errs[i] = cmdutil.Exists("team %s already exists (archived)", specs[i].Name)
 		case r.Err == nil && r.Obj != nil:
-			errs[i] = fmt.Errorf("team %s already exists", specs[i].Name)
+			errs[i] = cmdutil.Exists("team %s already exists", specs[i].Name)
 		case r.Err != nil && !client.IsNotFound(r.Err):
 			errs[i] = fmt.Errorf("could not check team name %s: %w", specs[i].Name, r.Err)
 		}
@@ -327,7 +327,7 @@ func createBulk(ctx context.Context, opts *CreateOptions, p *printer.Printer) er
 		Message: createMessage,
 	}
 	return fc.Run(ctx, p, cmdutil.FileCreateRun{
-		Path: opts.Bulk.File, Stdin: opts.IO.In, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
+		Path: opts.Bulk.File, Stdin: opts.IO.In, DryRun: opts.Bulk.DryRun, SkipExisting: opts.Bulk.SkipExisting, Parallel: opts.Bulk.Parallel,
 		Client: opts.Client,
 	})
 }

@@ -344,9 +344,9 @@ func createCheckExisting(ctx context.Context, c client.Client, specs []*createSp
 		var nf *cmdutil.NotFoundError
 		switch {
 		case byName.Err == nil:
-			errs[i] = fmt.Errorf("username %s already exists", s.Username)
+			errs[i] = cmdutil.Exists("username %s already exists", s.Username)
 		case byEmail.Err == nil:
-			errs[i] = fmt.Errorf("a user with email %s already exists", s.Email)
+			errs[i] = cmdutil.Exists("a user with email %s already exists", s.Email)
 		case !errors.As(byName.Err, &nf):
 			errs[i] = fmt.Errorf("could not check username %s: %w", s.Username, byName.Err)
 		case !errors.As(byEmail.Err, &nf):
@@ -358,7 +358,7 @@ func createCheckExisting(ctx context.Context, c client.Client, specs []*createSp
 
 func createBulk(ctx context.Context, opts *CreateOptions, p *printer.Printer) error {
 	return userFileCreate.Run(ctx, p, cmdutil.FileCreateRun{
-		Path: opts.Bulk.File, Stdin: opts.IO.In, DryRun: opts.Bulk.DryRun, Parallel: opts.Bulk.Parallel,
+		Path: opts.Bulk.File, Stdin: opts.IO.In, DryRun: opts.Bulk.DryRun, SkipExisting: opts.Bulk.SkipExisting, Parallel: opts.Bulk.Parallel,
 		Client: opts.Client,
 	})
 }

@@ -408,6 +408,7 @@ func TestCreateRunBulk(t *testing.T) {
 				"Created user erin",
 				"line 8: taken: An account with that username already exists. (HTTP 400)",
 				"line 9: frank: 3 fields, but the header has 7",
+				"7 rows: 2 created, 5 failed",
 			}},
 		{name: "jsonl on stdin", argv: []string{"--file", "-"}, stdin: "\n" +
 			`{"username":"alice","email":"alice@example.com","password":"pw","system_admin":true,"lastname":"A"}` + "\n" +
@@ -422,6 +423,7 @@ func TestCreateRunBulk(t *testing.T) {
 				"line 4: alice: username alice repeats line 2",
 				"line 5: invalid JSON: invalid character 'o' in literal null (expecting 'u')",
 				"Created user carol",
+				"5 rows: 2 created, 3 failed",
 			}},
 		{name: "json array", file: `[{"username":"alice","email":"alice@example.com","password":"pw"},` + "\n" +
 			`{"username":"bob","email":"bob@example.com","password":"pw","first_name":"Bob"}]`, fileName: "users.json",

@@ -39,3 +39,17 @@ func TestAnswerLost(t *testing.T) {
 		}
 	}
 }
+
+type ownHint struct{ error }
+
+func (ownHint) Hint() string { return "hint: do this" }
+
+func TestHintOfAnErrorWithItsOwn(t *testing.T) {
+	err := fmt.Errorf("wrapped: %w", ownHint{&Error{Status: 403}})
+	if got := Hint(err); got != "hint: do this" {
+		t.Errorf("Hint = %q, want the error's own", got)
+	}
+	if got := Describe(err); got != err.Error()+"\nhint: do this" {
+		t.Errorf("Describe = %q", got)
+	}
+}

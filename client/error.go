@@ -80,8 +80,15 @@ func Describe(err error) string {
 	return msg
 }
 
-// Hint is the remedy for err, or "".
+// Hint is the remedy for err, or "". An error in the chain with a Hint() string method gives
+// its own.
 func Hint(err error) string {
+	var own interface{ Hint() string }
+	if errors.As(err, &own) {
+		if h := own.Hint(); h != "" {
+			return h
+		}
+	}
 	if e := AsError(err); e != nil {
 		switch e.Status {
 		case http.StatusUnauthorized:

@@ -103,9 +103,7 @@ func marketplaceListRun(ctx context.Context, opts *MarketplaceListOptions) error
 			Page: page, PerPage: opts.PerPage, Filter: opts.Filter, LocalOnly: opts.LocalOnly,
 		})
 		if err != nil {
-			err = ref.Check(ctx, err)
-			ref.Hint(p)
-			return list.Fail(err)
+			return list.Fail(ref.Attach(ref.Check(ctx, err)))
 		}
 		fresh := 0
 		for _, mp := range plugins {
@@ -198,13 +196,12 @@ func marketplaceInstallRun(ctx context.Context, opts *MarketplaceInstallOptions)
 		return err
 	}
 	ref := newRefusals(c, "")
-	defer ref.Hint(p)
 	if opts.DryRun {
 		plugins, _, err := c.GetMarketplacePlugins(ctx, &model.MarketplacePluginFilter{
 			PerPage: client.MaxPerPage, PluginId: opts.ID, ReturnAllVersions: opts.Version != "",
 		})
 		if err != nil {
-			return ref.Check(ctx, err)
+			return ref.Attach(ref.Check(ctx, err))
 		}
 		for _, mp := range plugins {
 			m := mpManifest(mp)
@@ -221,7 +218,7 @@ func marketplaceInstallRun(ctx context.Context, opts *MarketplaceInstallOptions)
 	}
 	m, _, err := c.InstallMarketplacePlugin(ctx, &model.InstallMarketplacePluginRequest{Id: opts.ID, Version: opts.Version})
 	if err != nil {
-		return ref.Check(ctx, err)
+		return ref.Attach(ref.Check(ctx, err))
 	}
 	if m == nil {
 		return fmt.Errorf("the server installed plugin %s but returned no manifest", opts.ID)

@@ -344,21 +344,50 @@ func describeAPI(e *client.Error) string {
 
 // Hint prints, once after a run, how to change each setting that refused a request.
 func (r *refusals) Hint(p *printer.Printer) {
+	for _, h := range r.hints() {
+		p.Errorf("%s", h)
+	}
+}
+
+// Attach returns err carrying the hints of the settings that refused requests so far, for a
+// command that ends with that error: the hints print after its error line.
+func (r *refusals) Attach(err error) error {
+	hints := r.hints()
+	if err == nil || len(hints) == 0 {
+		return err
+	}
+	return &hintedError{err: err, hint: strings.Join(hints, "\n")}
+}
+
+// hints are the "hint: …" lines for the settings that refused requests so far.
+func (r *refusals) hints() []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	var out []string
 	for _, s := range r.hit {
 		switch s {
 		case settingEnableUploads:
-			p.Errorf("hint: set %s to true in config.json or with %s=true and restart the server; the System Console and the API cannot change it", s.Key, s.Env())
+			out = append(out, fmt.Sprintf("hint: set %s to true in config.json or with %s=true and restart the server; the System Console and the API cannot change it", s.Key, s.Env()))
 		case settingMarketplaceURL:
-			p.Errorf("hint: check %s (%s) and that the server can reach it", s.Key, s.Env())
+			out = append(out, fmt.Sprintf("hint: check %s (%s) and that the server can reach it", s.Key, s.Env()))
 		case settingMaxFileSize:
-			p.Errorf("hint: raise %s (System Console, config.json or %s), or use `matterctl plugin install-url`", s.Key, s.Env())
+			out = append(out, fmt.Sprintf("hint: raise %s (System Console, config.json or %s), or use `matterctl plugin install-url`", s.Key, s.Env()))
 		default:
-			p.Errorf("hint: %s", s.Remedy())
+			out = append(out, "hint: "+s.Remedy())
 		}
 	}
+	return out
 }
+
+// hintedError is an error with the remedy that client.Describe prints after it.
+type hintedError struct {
+	err  error
+	hint string
+}
+
+func (e *hintedError) Error() string { return e.err.Error() }
+func (e *hintedError) Unwrap() error { return e.err }
+func (e *hintedError) Hint() string  { return e.hint }
 
 // refusedError is a refusal explained in a sentence; the exit code is 1 (the server's
 // configuration), so it does not unwrap to the API error.

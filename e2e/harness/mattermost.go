@@ -2,9 +2,11 @@ package harness
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,7 +61,10 @@ const initialConfig = `{
   },
   "PluginSettings": {
     "Enable": true,
-    "EnableUploads": true
+    "EnableUploads": true,
+    "EnableMarketplace": false,
+    "EnableRemoteMarketplace": false,
+    "MarketplaceURL": "` + offline + `"
   },
   "AnnouncementSettings": {
     "AdminNoticesEnabled": false,
@@ -99,22 +104,44 @@ func serverEnv(st *State) []string {
 		"MM_PLUGINSETTINGS_DIRECTORY=" + filepath.Join(dir, "plugins"),
 		"MM_PLUGINSETTINGS_CLIENTDIRECTORY=" + filepath.Join(dir, "client", "plugins"),
 		"MM_PLUGINSETTINGS_AUTOMATICPREPACKAGEDPLUGINS=false",
+		// The one plugin signing key trusted besides Mattermost's: a test that signs bundles
+		// writes it (Server.TrustPluginKey). The API cannot change this list.
+		"MM_PLUGINSETTINGS_SIGNATUREPUBLICKEYFILES=" + pluginKeyFile(dir),
 
 		// Never call a public service: no security-update check (it sends the server's ID and
 		// counts to securityupdatecheck.mattermost.com at start and every 4 hours), no
-		// telemetry or Sentry, no plugin marketplace, and the URLs of product notices, push
-		// notifications and the customer portal on loopback should they be enabled anyway.
+		// telemetry or Sentry, and the URLs of product notices, push notifications and the
+		// customer portal on loopback should they be enabled anyway. The plugin marketplace is
+		// off in config.json instead (initialConfig), with its URL on loopback: a test points it
+		// at a marketplace of its own through the API.
 		"MM_SERVICESETTINGS_ENABLESECURITYFIXALERT=false",
 		"MM_LOGSETTINGS_ENABLEDIAGNOSTICS=false",
 		"MM_LOGSETTINGS_ENABLESENTRY=false",
-		"MM_PLUGINSETTINGS_ENABLEMARKETPLACE=false",
-		"MM_PLUGINSETTINGS_ENABLEREMOTEMARKETPLACE=false",
-		"MM_PLUGINSETTINGS_MARKETPLACEURL=" + offline,
 		"MM_ANNOUNCEMENTSETTINGS_NOTICESURL=" + offline,
 		"MM_EMAILSETTINGS_PUSHNOTIFICATIONSERVER=" + offline,
 		"MM_CLOUDSETTINGS_CWSURL=" + offline,
 		"MM_CLOUDSETTINGS_CWSAPIURL=" + offline,
 	}
+}
+
+// withEnv returns env with extra (KEY=VALUE) applied: a key of extra replaces the same key of
+// env.
+func withEnv(env, extra []string) []string {
+	if len(extra) == 0 {
+		return env
+	}
+	override := map[string]bool{}
+	for _, kv := range extra {
+		k, _, _ := strings.Cut(kv, "=")
+		override[k] = true
+	}
+	var out []string
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); !override[k] {
+			out = append(out, kv)
+		}
+	}
+	return append(out, extra...)
 }
 
 // setupServerDir creates the server's working directory and its config.json (once).
@@ -136,7 +163,40 @@ func setupServerDir(st *State, assets string) error {
 	if _, err := os.Stat(cfg); errors.Is(err, os.ErrNotExist) {
 		return os.WriteFile(cfg, []byte(initialConfig), 0o600)
 	}
-	return nil
+	return keepMarketplaceOffline(cfg)
+}
+
+// keepMarketplaceOffline turns the plugin marketplace off in an existing config.json whose
+// MarketplaceURL is not on loopback. A sandbox made when the environment forced these settings
+// has the server's defaults in its file (the public marketplace, enabled); a test's loopback
+// marketplace left behind is harmless and kept.
+func keepMarketplaceOffline(path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var cfg map[string]any
+	if err := json.Unmarshal(data, &cfg); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	ps, _ := cfg["PluginSettings"].(map[string]any)
+	if ps == nil {
+		ps = map[string]any{}
+		cfg["PluginSettings"] = ps
+	}
+	if raw, _ := ps["MarketplaceURL"].(string); raw != "" {
+		if u, err := url.Parse(raw); err == nil && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost" || u.Hostname() == "::1") {
+			return nil
+		}
+	}
+	ps["EnableMarketplace"] = false
+	ps["EnableRemoteMarketplace"] = false
+	ps["MarketplaceURL"] = offline
+	out, err := json.MarshalIndent(cfg, "", "    ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, out, 0o600)
 }
 
 // errPortTaken says the server could not bind its port: someone took it after it was chosen.
@@ -159,7 +219,7 @@ func (sb *sandbox) startMattermost(ctx context.Context) error {
 	ph.Set("%s", st.URL())
 	cmd := exec.Command(st.Mattermost.Bin, "server", "--config", st.ConfigFile())
 	cmd.Dir = st.Mattermost.ServerDir
-	cmd.Env = serverEnv(st)
+	cmd.Env = withEnv(serverEnv(st), sb.opts.ServerEnv)
 	cmd.Stdout, cmd.Stderr = stdout, stdout
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {

@@ -2,11 +2,13 @@ package harness
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -28,6 +30,10 @@ type Options struct {
 	MattermostPort, PostgresPort int
 	// NoApt forbids installing PostgreSQL with apt-get when it is missing.
 	NoApt bool
+	// ServerEnv adds MM_* variables (KEY=VALUE) to the server's environment: settings that
+	// only config.json or the environment can change (PluginSettings.EnableUploads), forced for
+	// this start. Later ones win over the sandbox's own.
+	ServerEnv []string
 }
 
 // OptionsFromEnv reads the harness's tunables from the environment, with progress on stderr:
@@ -76,6 +82,11 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.StartTimeout <= 0 {
 		o.StartTimeout = 180 * time.Second
+	}
+	for _, kv := range o.ServerEnv {
+		if k, _, ok := strings.Cut(kv, "="); !ok || !strings.HasPrefix(k, "MM_") {
+			return o, fmt.Errorf("harness: ServerEnv %q: want MM_NAME=VALUE", kv)
+		}
 	}
 	return o, nil
 }

@@ -23,7 +23,7 @@ var credentialVars = []string{"MATTERCTL_URL", "MATTERCTL_TOKEN", "MATTERCTL_SER
 
 // curated is the order of the groups the tour knows; groups it does not know follow, in the
 // order of `matterctl --help`.
-var curated = []string{"auth", "version", "api", "user", "token", "roles", "team", "channel"}
+var curated = []string{"auth", "version", "api", "user", "token", "roles", "team", "channel", "bot", "webhook", "plugin"}
 
 // demo starts the sandbox of dir unless it runs, logs the matterctl binary in as profile
 // "sandbox" in dir/matterctl.json (never the user's own config), and runs a tour that shows
@@ -289,6 +289,17 @@ func (t *tour) group(g string, srv *harness.Server) error {
 			[]string{"channel", "list", t.team},
 			[]string{"channel", "archive", "news", "--team", t.team, "--dry-run"},
 			[]string{"channel", "show", t.team + ":news", "--json", "--jq", "{name, display_name, type}"},
+		)
+	case "webhook":
+		if !has("create-incoming") || !has("send") || t.team == "" {
+			break
+		}
+		hook := fmt.Sprintf("Demo deploys %d", rand.IntN(90000)+10000)
+		return t.steps(
+			[]string{"webhook", "create-incoming", "--channel", t.team + ":news", "--display-name", hook, "--description", "deployment notices"},
+			[]string{"webhook", "send", hook, "--text", "Deployment succeeded", "--color", "good", "--title", "api 1.4.2",
+				"--field", "Service=api", "--field", "Version=1.4.2", "--field", "Environment=staging"},
+			[]string{"webhook", "list", t.team},
 		)
 	}
 	// A group the tour has no steps for yet: its list when that takes no argument, else its help.

@@ -23,7 +23,7 @@ var credentialVars = []string{"MATTERCTL_URL", "MATTERCTL_TOKEN", "MATTERCTL_SER
 
 // curated is the order of the groups the tour knows; groups it does not know follow, in the
 // order of `matterctl --help`.
-var curated = []string{"auth", "version", "api", "user", "token", "roles", "team", "channel", "bot", "webhook", "plugin"}
+var curated = []string{"auth", "version", "api", "user", "token", "roles", "team", "channel"}
 
 // demo starts the sandbox of dir unless it runs, logs the matterctl binary in as profile
 // "sandbox" in dir/matterctl.json (never the user's own config), and runs a tour that shows

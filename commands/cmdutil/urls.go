@@ -43,8 +43,18 @@ func NormalizeURL(raw string) (string, error) {
 		return "", fmt.Errorf("invalid server URL %q: credentials in the URL are not accepted", shown)
 	}
 	u.RawQuery, u.Fragment = "", ""
-	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/api/v4")
-	return strings.TrimRight(u.String(), "/"), nil
+	// Every /api/v4 suffix goes, so that a normalised URL normalises to itself.
+	p := strings.TrimRight(u.Path, "/")
+	for strings.HasSuffix(p, "/api/v4") {
+		p = strings.TrimRight(strings.TrimSuffix(p, "/api/v4"), "/")
+	}
+	u.Path = p
+	out := strings.TrimRight(u.String(), "/")
+	// url.URL.String can write what url.Parse refuses (a non-ASCII IPv6 zone).
+	if _, err := url.Parse(out); err != nil {
+		return "", fmt.Errorf("invalid server URL %q: the host is not valid", shown)
+	}
+	return out, nil
 }
 
 // redactUserinfo hides everything between the scheme and the last '@'. It works on the raw
@@ -69,7 +79,9 @@ func TransportWarnings(serverURL string, insecureSkipVerify bool) []string {
 	var out []string
 	u, err := url.Parse(serverURL)
 	if err == nil && u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
-		out = append(out, fmt.Sprintf("warning: %s is plain http: the password and the token will travel unencrypted; use https://", u.Host))
+		// The host as the URL writes it: non-ASCII bytes stay escaped, never raw on a terminal.
+		host := strings.TrimPrefix((&url.URL{Host: u.Host}).String(), "//")
+		out = append(out, fmt.Sprintf("warning: %s is plain http: the password and the token will travel unencrypted; use https://", host))
 	}
 	if insecureSkipVerify && (err != nil || u.Scheme == "https") {
 		out = append(out, "warning: --insecure-skip-verify: the server's TLS certificate is not verified, so anyone on the path can read the token; use --ca-file FILE instead")

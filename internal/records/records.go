@@ -480,7 +480,7 @@ func (rd *reader) object(pos Pos, b []byte) Record {
 		seen[f.Name] = k
 		v, err := scalar(obj[k])
 		if err != nil {
-			r.problem(fmt.Errorf("%s: %w", k, err))
+			r.problem(fmt.Errorf("%s: %w", f.Name, err))
 			continue
 		}
 		r.set(f, v)

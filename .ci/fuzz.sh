@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Runs every Go fuzz target of the module for a bounded time each, one target per `go test`
+# invocation (Go fuzzes one target at a time). Targets are discovered with `go test -list`, so a
+# new Fuzz function is picked up without editing this script.
+#
+#   .ci/fuzz.sh [DURATION]          DURATION per target: 10s, 2m, 1000x (default $FUZZTIME or 10s)
+#
+# Environment:
+#   FUZZTIME      duration per target when no argument is given
+#   FUZZMATCH     only targets whose "package.Name" matches this extended regexp
+#   FUZZPARALLEL  fuzzing workers per target (go test -parallel; default: GOMAXPROCS)
+#
+# Stops at the first failure and prints the path of the failing input, which `go test` wrote
+# under the package's testdata/fuzz/<Name>/: once fixed, commit it so that every `go test` run
+# replays it. The build cache (and the corpus of interesting inputs it keeps) is the default
+# GOCACHE, shared by every invocation and kept between runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export GOFLAGS="${GOFLAGS:--buildvcs=false}"
+GO="${GO:-go}"
+fuzztime="${1:-${FUZZTIME:-10s}}"
+match="${FUZZMATCH:-.}"
+parallel=()
+if [ -n "${FUZZPARALLEL:-}" ]; then
+	parallel=(-parallel "$FUZZPARALLEL")
+fi
+export GOCACHE="${GOCACHE:-$("$GO" env GOCACHE)}"
+
+# `go test -list` prints a package's matching names, then "ok <package> <time>".
+listing=$("$GO" test -run '^$' -list '^Fuzz' ./...)
+targets=()
+names=()
+while IFS= read -r line; do
+	case "$line" in
+	Fuzz*) names+=("$line") ;;
+	"ok "*)
+		pkg=$(awk '{print $2}' <<<"$line")
+		for n in "${names[@]}"; do
+			if grep -Eq -- "$match" <<<"$pkg.$n"; then
+				targets+=("$pkg $n")
+			fi
+		done
+		names=()
+		;;
+	esac
+done <<<"$listing"
+
+if [ "${#targets[@]}" -eq 0 ]; then
+	echo "fuzz: no fuzz targets match $match" >&2
+	exit 1
+fi
+echo "fuzz: ${#targets[@]} targets, $fuzztime each"
+
+module=$("$GO" list -m)
+status=0
+for t in "${targets[@]}"; do
+	read -r pkg name <<<"$t"
+	dir=".${pkg#"$module"}"
+	echo "== $pkg $name"
+	log=$(mktemp)
+	if "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "${parallel[@]}" "$dir" >"$log" 2>&1; then
+		# The last progress line holds the figures: execs and new interesting inputs.
+		grep -E '^fuzz: elapsed' "$log" | tail -n 1 || true
+		rm -f "$log"
+		continue
+	fi
+	status=1
+	cat "$log"
+	input=$(sed -nE 's/.*Failing input written to (testdata\/fuzz\/[^[:space:]]+).*/\1/p' "$log" | tail -n 1)
+	rm -f "$log"
+	if [ -n "$input" ]; then
+		echo "fuzz: $pkg $name failed on $dir/$input" >&2
+		echo "fuzz: replay with: $GO test -run '^${name}/${input##*/}\$' $dir" >&2
+	else
+		echo "fuzz: $pkg $name failed" >&2
+	fi
+	break
+done
+exit "$status"

@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/matterctl/matterctl/internal/safetext"
 )
 
 // Error is a non-2xx response from the server.
@@ -69,7 +71,7 @@ func Describe(err error) string {
 	if err == nil {
 		return ""
 	}
-	msg := err.Error()
+	msg := safetext.Escape(err.Error())
 	hint := Hint(err)
 	if e := AsError(err); e != nil && e.RequestID != "" && !strings.Contains(msg, e.RequestID) {
 		msg += " [request " + e.RequestID + "]"

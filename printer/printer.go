@@ -19,6 +19,7 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/safetext"
 )
 
 // Format is an output format.
@@ -112,8 +113,10 @@ func (p *Printer) Successf(format string, args ...any) {
 	p.message("", format, args)
 }
 
+// message writes one line on stderr. What it quotes (an argument, a name from the server) is
+// escaped: a message stays one line and cannot drive the terminal.
 func (p *Printer) message(prefix, format string, args []any) {
-	line := prefix + fmt.Sprintf(format, args...) + "\n"
+	line := prefix + safetext.Escape(fmt.Sprintf(format, args...)) + "\n"
 	p.msgMu.Lock()
 	defer p.msgMu.Unlock()
 	_, _ = io.WriteString(p.ios.ErrOut, line)

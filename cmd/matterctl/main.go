@@ -43,11 +43,18 @@ func run() int {
 	if root.IsUsageError(err) {
 		err = &cmdutil.FlagError{Err: err}
 	}
-	if msg := cmdutil.ErrorMessage(err); msg != "" {
-		var flagErr *cmdutil.FlagError
-		if errors.As(err, &flagErr) {
-			msg += " (" + root.UsageHint(cmd) + ")"
+	var silent *cmdutil.SilentError
+	if errors.As(err, &silent) {
+		// The failures are on stderr already; only their hint is left.
+		if silent.Hint != "" {
+			fmt.Fprintln(ios.ErrOut, silent.Hint)
 		}
+		return cmdutil.ExitCode(err)
+	}
+	var flagErr *cmdutil.FlagError
+	if errors.As(err, &flagErr) {
+		fmt.Fprintln(ios.ErrOut, "error: "+root.UsageMessage(err)+" ("+root.UsageHint(cmd)+")")
+	} else if msg := cmdutil.ErrorMessage(err); msg != "" {
 		fmt.Fprintln(ios.ErrOut, "error: "+msg)
 	}
 	return cmdutil.ExitCode(err)

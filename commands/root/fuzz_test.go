@@ -3,6 +3,7 @@ package root
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -138,64 +139,32 @@ func FuzzRoot(f *testing.F) {
 			t.Fatalf("%q: exit code %d for %v", args, code, err)
 		}
 		if err != nil {
-			msg := knownIssuesRemoved(err.Error(), args)
-			for i, r := range msg {
-				if (r == utf8.RuneError && !strings.HasPrefix(msg[i:], "\uFFFD")) || !strconv.IsPrint(r) {
-					t.Fatalf("%q: the error has a raw %q at byte %d: %q", args, r, i, err.Error())
+			// What matterctl prints for err (cmd/matterctl): a usage error in one line, or the
+			// message and its hint lines.
+			var msg string
+			if IsUsageError(err) || errors.As(err, new(*cmdutil.FlagError)) {
+				msg = UsageMessage(err)
+			} else {
+				msg = cmdutil.ErrorMessage(err)
+			}
+			for n, line := range strings.Split(msg, "\n") {
+				if n > 0 && !strings.HasPrefix(line, "hint: ") {
+					t.Fatalf("%q: the error is more than one line and its hints: %q", args, msg)
+				}
+				for i, r := range line {
+					if (r == utf8.RuneError && !strings.HasPrefix(line[i:], "\uFFFD")) || !strconv.IsPrint(r) {
+						t.Fatalf("%q: the error has a raw %q at byte %d: %q", args, r, i, msg)
+					}
 				}
 			}
 		}
-		// Known: a failed argument's line starts with the argument as given ("a\nb: user
-		// \"a\\nb\" not found"); the message after it is checked.
-		out := withoutArgPrefixes(e.errOut.String(), args)
+		out := e.errOut.String()
 		for i, r := range out {
-			if r != '\n' && r != '\t' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r == utf8.RuneError && !strings.HasPrefix(out[i:], "\uFFFD"))) {
-				t.Fatalf("%q: stderr has a raw %q at byte %d:\n%s", args, r, i, e.errOut.String())
+			if r != '\n' && (r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || (r == utf8.RuneError && !strings.HasPrefix(out[i:], "\uFFFD"))) {
+				t.Fatalf("%q: stderr has a raw %q at byte %d:\n%s", args, r, i, out)
 			}
 		}
 	})
-}
-
-// knownIssuesRemoved takes out of an error message the parts that are known not to be one
-// line of printable text, so that the rest is still checked:
-//   - pflag writes the flag it does not know as given: "unknown flag: --a\nb";
-//   - cobra appends its suggestions to an unknown command on further lines:
-//     "unknown command \"usr\" for \"matterctl\"\n\nDid you mean this?\n\tuser\n";
-//   - the arguments that did not resolve are listed as given, each followed by its own
-//     message: "nothing was changed: a\nb: user \"a\\nb\" not found".
-func knownIssuesRemoved(msg string, args []string) string {
-	for _, p := range []string{"unknown flag: ", "unknown shorthand flag: ", "bad flag syntax: ", "flag needs an argument: "} {
-		if strings.HasPrefix(msg, p) {
-			return p
-		}
-	}
-	if strings.HasPrefix(msg, "nothing was changed: ") {
-		for _, a := range args {
-			msg = strings.ReplaceAll(msg, a+": ", "")
-		}
-	}
-	if strings.HasPrefix(msg, "unknown command ") {
-		msg, _, _ = strings.Cut(msg, "\n\nDid you mean this?\n")
-	}
-	return msg
-}
-
-// withoutArgPrefixes removes from text the longest "<argument>: " that each line starts with.
-func withoutArgPrefixes(text string, args []string) string {
-	var b strings.Builder
-	for text != "" {
-		best := ""
-		for _, a := range args {
-			if p := a + ": "; strings.HasPrefix(text, p) && len(p) > len(best) {
-				best = p
-			}
-		}
-		text = text[len(best):]
-		line, rest, _ := strings.Cut(text, "\n")
-		b.WriteString(line + "\n")
-		text = rest
-	}
-	return b.String()
 }
 
 type fuzzEnv struct {

@@ -4,6 +4,7 @@ package root
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,7 @@ import (
 	"github.com/matterctl/matterctl/commands/user"
 	"github.com/matterctl/matterctl/commands/version"
 	"github.com/matterctl/matterctl/commands/webhook"
+	"github.com/matterctl/matterctl/internal/safetext"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -127,6 +129,23 @@ func IsUsageError(err error) bool {
 	msg := err.Error()
 	return strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "unknown shorthand flag") ||
 		strings.HasPrefix(msg, "unknown flag") || strings.HasPrefix(msg, "invalid argument")
+}
+
+// UsageMessage is a usage error in one line: cobra's "Did you mean this?" list of suggestions
+// folded in, and anything typed on the command line that is not printable escaped.
+func UsageMessage(err error) string {
+	msg := err.Error()
+	if head, tail, ok := strings.Cut(msg, "\n\nDid you mean this?\n"); ok {
+		var quoted []string
+		for _, s := range strings.Fields(tail) {
+			quoted = append(quoted, strconv.Quote(s))
+		}
+		msg = head
+		if len(quoted) > 0 {
+			msg += "; did you mean " + strings.Join(quoted, " or ") + "?"
+		}
+	}
+	return safetext.Escape(strings.TrimRight(msg, "\n"))
 }
 
 // UsageHint is the short pointer printed after a usage error.

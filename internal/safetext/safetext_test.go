@@ -1,0 +1,25 @@
+package safetext
+
+import "testing"
+
+func TestEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text, é, 日本語, emoji 🚀": "plain text, é, 日本語, emoji 🚀",
+		"a\nb":                        `a\nb`,
+		"tab\there\r":                 `tab\there\r`,
+		"\x1b]0;pwned\x07title":       `\x1b]0;pwned\x07title`,
+		"\x1b[2Jclear":                `\x1b[2Jclear`,
+		"c1 \u009b31m":                `c1 \u009b31m`,
+		"bad \xca utf8":               `bad \xca utf8`,
+		"rtl \u202eevil\u202c":        `rtl \u202eevil\u202c`,
+		"del \x7f":                    `del \x7f`,
+		"":                            "",
+	} {
+		if got := Escape(in); got != want {
+			t.Errorf("Escape(%q) = %q, want %q", in, got, want)
+		}
+		if Safe(in) != (in == want) {
+			t.Errorf("Safe(%q) = %v", in, Safe(in))
+		}
+	}
+}

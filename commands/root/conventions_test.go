@@ -122,6 +122,10 @@ func walkCommands(root *cobra.Command, fn func(path string, c *cobra.Command)) {
 	walk(root, nil)
 }
 
+// isVerb reports whether c is a verb: a runnable command without subcommands (a group runs only
+// to print its help or to reject an unknown subcommand).
+func isVerb(c *cobra.Command) bool { return c.Runnable() && !c.HasSubCommands() }
+
 // isHelpTopic reports whether c is a `matterctl help <topic>` page rather than a command.
 func isHelpTopic(c *cobra.Command) bool {
 	return !c.Runnable() && !c.HasSubCommands()
@@ -135,7 +139,7 @@ func newConventionRoot(t *testing.T) *cobra.Command {
 func TestEveryVerbIsClassified(t *testing.T) {
 	seen := map[string]bool{}
 	walkCommands(newConventionRoot(t), func(path string, c *cobra.Command) {
-		if !c.Runnable() {
+		if !isVerb(c) {
 			return
 		}
 		seen[path] = true
@@ -162,7 +166,7 @@ func isMultiArg(c *cobra.Command) bool {
 
 func TestVerbsHaveTheFlagsOfTheirClass(t *testing.T) {
 	walkCommands(newConventionRoot(t), func(path string, c *cobra.Command) {
-		if !c.Runnable() {
+		if !isVerb(c) {
 			return
 		}
 		want := map[string]string{} // flag name → value type
@@ -261,7 +265,7 @@ func TestCommandsHaveHelpText(t *testing.T) {
 		if why := imperativeViolation(c.Short); why != "" {
 			t.Errorf("%s: Short %q %s", name, c.Short, why)
 		}
-		if c.Runnable() {
+		if isVerb(c) {
 			if strings.TrimSpace(c.Example) == "" {
 				t.Errorf("%s: no Example", name)
 			}
@@ -358,7 +362,7 @@ func TestArgumentsOfKnownKindsComplete(t *testing.T) {
 	found := 0
 	walkCommands(newConventionRoot(t), func(path string, c *cobra.Command) {
 		args := cmdutil.UsageArgs(c.Use)
-		if !c.Runnable() || len(args) == 0 {
+		if !isVerb(c) || len(args) == 0 {
 			return
 		}
 		// Alternatives ("<user> or <bot>") ask for completion when any of them has a completer.

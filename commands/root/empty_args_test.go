@@ -35,7 +35,7 @@ func emptyArgCases(top *cobra.Command) []emptyArgCase {
 			walk(sub, append(append([]string{}, path...), sub.Name()))
 		}
 		slots := cmdutil.UsageArgs(c.Use)
-		if !c.Runnable() || len(slots) == 0 {
+		if !isVerb(c) || len(slots) == 0 {
 			return
 		}
 		required := 0

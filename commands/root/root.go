@@ -92,6 +92,8 @@ profiles, environment credentials for scripts, stable exit codes, and JSON outpu
 	}
 	cmd.AddCommand(newCmdCompletion(f.IOStreams.Out))
 	cmd.AddCommand(helpTopics()...)
+	rejectUnknownSubcommands(cmd)
+	cmd.SetHelpCommand(newCmdHelp())
 	// The groups already cover their own verbs; this also covers api, version and completion.
 	cmdutil.RejectEmptyArgs(cmd)
 	wrapArgValidators(cmd)
@@ -120,6 +122,65 @@ func wrapArgValidators(cmd *cobra.Command) {
 	}
 	for _, c := range cmd.Commands() {
 		wrapArgValidators(c)
+	}
+}
+
+// rejectUnknownSubcommands makes every group below the root fail with a usage error on an
+// argument that names none of its subcommands: cobra would print the group's help and exit 0.
+// Without arguments a group still prints its help.
+func rejectUnknownSubcommands(cmd *cobra.Command) {
+	for _, c := range cmd.Commands() {
+		rejectUnknownSubcommands(c)
+	}
+	if !cmd.HasParent() || cmd.Runnable() || !cmd.HasSubCommands() {
+		return
+	}
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return c.Help()
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+		if c.SuggestionsMinimumDistance <= 0 {
+			c.SuggestionsMinimumDistance = 2
+		}
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t") + "\n"
+		}
+		return &cmdutil.FlagError{Err: errors.New(msg)}
+	}
+}
+
+// newCmdHelp is `matterctl help [command]`: cobra's, except that an unknown topic is a usage
+// error (cobra prints the whole usage on stderr and exits 0).
+func newCmdHelp() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		Long:  "Help provides help for any command in the application.\nSimply type matterctl help [path to command] for full details.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			target, _, err := c.Root().Find(args)
+			if err != nil || target == nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			var names []string
+			for _, sub := range target.Commands() {
+				if sub.IsAvailableCommand() || sub.IsAdditionalHelpTopicCommand() {
+					if strings.HasPrefix(sub.Name(), toComplete) {
+						names = append(names, sub.Name())
+					}
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			target, rest, err := c.Root().Find(args)
+			if err != nil || target == nil || len(rest) > 0 {
+				return &cmdutil.FlagError{Err: fmt.Errorf("unknown help topic %q", strings.Join(args, " "))}
+			}
+			target.InitDefaultHelpFlag()
+			target.InitDefaultVersionFlag()
+			return target.Help()
+		},
 	}
 }
 

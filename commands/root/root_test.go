@@ -252,3 +252,42 @@ func TestCompletionUsageErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownSubcommandsAndTopics: a group given an argument that names none of its verbs,
+// and `help` given an unknown topic, are usage errors (cobra would print help and exit 0); a
+// group alone still prints its help.
+func TestUnknownSubcommandsAndTopics(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string // in the usage message; "" for success
+	}{
+		{[]string{"user", "frob"}, `unknown command "frob" for "matterctl user"`},
+		{[]string{"user", "lst"}, `unknown command "lst" for "matterctl user"; did you mean "list"?`},
+		{[]string{"team", "users", "nope"}, `unknown command "nope" for "matterctl team users"`},
+		{[]string{"help", "nosuch"}, `unknown help topic "nosuch"`},
+		{[]string{"user"}, ""},
+		{[]string{"help", "user"}, ""},
+		{[]string{"help", "retries"}, ""},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			e := newTestEnv(t)
+			root := NewCmdRoot(e.f)
+			root.SetArgs(tc.args)
+			root.SetOut(io.Discard)
+			root.SetErr(io.Discard)
+			err := root.Execute()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("error %v", err)
+				}
+				return
+			}
+			if cmdutil.ExitCode(err) != cmdutil.ExitUsage {
+				t.Fatalf("exit %d (%v), want a usage error", cmdutil.ExitCode(err), err)
+			}
+			if msg := UsageMessage(err); !strings.Contains(msg, tc.want) || strings.Contains(msg, "\n") {
+				t.Errorf("message %q, want one line with %q", msg, tc.want)
+			}
+		})
+	}
+}

@@ -521,7 +521,7 @@ func marshal(v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return escapeC1(bytes.TrimRight(buf.Bytes(), "\n")), nil
 }
 
 func marshalIndent(v any, prefix string) ([]byte, error) {
@@ -532,7 +532,26 @@ func marshalIndent(v any, prefix string) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return escapeC1(bytes.TrimRight(buf.Bytes(), "\n")), nil
+}
+
+// escapeC1 writes the C1 control characters (U+0080 to U+009F) of encoded JSON as \u escapes:
+// encoding/json leaves them raw, and a terminal may take U+009B as the start of a control
+// sequence. In valid JSON they can only stand inside strings, where the escape means the same.
+func escapeC1(b []byte) []byte {
+	if !bytes.Contains(b, []byte{0xc2}) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+16)
+	for i := 0; i < len(b); i++ {
+		if b[i] == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f {
+			out = append(out, fmt.Sprintf(`\u%04x`, b[i+1])...)
+			i++
+			continue
+		}
+		out = append(out, b[i])
+	}
+	return out
 }
 
 // toGeneric turns a Go value into the map/slice form gojq works on, keeping integers exact.

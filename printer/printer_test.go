@@ -999,3 +999,17 @@ func BenchmarkListJSON(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "items/s")
 }
+
+func TestJSONEscapesC1Controls(t *testing.T) {
+	b, err := marshal(map[string]string{"name": "csi \u009b31m é ü"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"name":"csi \u009b31m é ü"}`; string(b) != want {
+		t.Errorf("marshal = %s, want %s", b, want)
+	}
+	var back map[string]string
+	if err := json.Unmarshal(b, &back); err != nil || back["name"] != "csi \u009b31m é ü" {
+		t.Errorf("round trip: %q, %v", back["name"], err)
+	}
+}

@@ -169,14 +169,18 @@ func loginRun(ctx context.Context, opts *LoginOptions) error {
 	switch {
 	case opts.AccessToken != "":
 		sec.Token = opts.AccessToken
+		err = cmdutil.CheckToken(sec.Token, "--access-token")
 	case opts.AccessTokenFile != "":
-		if sec.Token, err = cmdutil.ReadSecretFile(opts.AccessTokenFile, ios.In); err != nil {
-			return err
+		if sec.Token, err = cmdutil.ReadSecretFile(opts.AccessTokenFile, ios.In); err == nil {
+			err = cmdutil.CheckToken(sec.Token, opts.AccessTokenFile)
 		}
 	case opts.TokenStdin:
-		if sec.Token, err = cmdutil.ReadSecretFile("-", ios.In); err != nil {
-			return err
+		if sec.Token, err = cmdutil.ReadSecretFile("-", ios.In); err == nil {
+			err = cmdutil.CheckToken(sec.Token, "standard input")
 		}
+	}
+	if err != nil {
+		return err
 	}
 	switch {
 	case opts.Password != "":

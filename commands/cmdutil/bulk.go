@@ -2,10 +2,12 @@ package cmdutil
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -23,21 +25,35 @@ func ReadArgsFile(path string, stdin io.Reader) ([]string, error) {
 		defer fh.Close()
 		r = fh
 	}
+	name := path
+	if path == "-" {
+		name = "standard input"
+	}
 	var args []string
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for sc.Scan() {
+	sc.Buffer(make([]byte, 64<<10), maxArgLine)
+	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
+		// A binary file (or one in another encoding) is refused whole, before any request.
+		if !utf8.ValidString(line) || strings.ContainsRune(line, 0) {
+			return nil, fmt.Errorf("%s:%d: not a line of text (invalid UTF-8 or a NUL byte): give one argument per line", name, n)
+		}
 		args = append(args, line)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("%s: a line is longer than %d KiB: give one argument per line", name, maxArgLine>>10)
+		}
+		return nil, fmt.Errorf("reading %s: %w", name, err)
 	}
 	return args, nil
 }
+
+// maxArgLine bounds a line of an arguments file.
+const maxArgLine = 1 << 20
 
 // BulkFlags are the flags shared by multi-argument verbs.
 type BulkFlags struct {

@@ -55,6 +55,9 @@ func ResolveCredentials(f *Factory) (*Credentials, error) {
 		if err != nil {
 			return nil, fmt.Errorf("MATTERCTL_URL: %w", err)
 		}
+		if err := CheckToken(envToken, "MATTERCTL_TOKEN"); err != nil {
+			return nil, err
+		}
 		return &Credentials{Source: SourceEnv, URL: u, Token: envToken, AuthMethod: config.MethodToken}, nil
 	case envURL != "":
 		return nil, &AuthError{Err: errors.New("MATTERCTL_URL is set but MATTERCTL_TOKEN is not: set both, or unset MATTERCTL_URL to use a stored profile")}
@@ -99,4 +102,17 @@ func profileCredentials(f *Factory, name, source string) (*Credentials, error) {
 		Source: source, ProfileName: p.Name, URL: p.URL, Token: p.Token, Username: p.Username,
 		AuthMethod: p.AuthMethod, InsecureSkipVerify: p.InsecureSkipVerify, CAFile: p.CAFile,
 	}, nil
+}
+
+// CheckToken refuses a token that cannot be one before it is sent: Mattermost tokens are
+// letters and digits, and a control character or a non-ASCII byte (a binary file given as the
+// token, a stray escape sequence) would fail as a malformed request far from its cause. from
+// names where the token came from. The token is never quoted.
+func CheckToken(token, from string) error {
+	for i := 0; i < len(token); i++ {
+		if c := token[i]; c <= ' ' || c >= 0x7f {
+			return &AuthError{Err: fmt.Errorf("%s does not hold a token: it has a control character, a space or a non-ASCII byte at byte %d", from, i+1)}
+		}
+	}
+	return nil
 }

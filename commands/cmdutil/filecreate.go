@@ -8,6 +8,7 @@ import (
 	"net"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/internal/records"
@@ -244,7 +245,7 @@ func (fc FileCreate[S, T]) read(path string, stdin io.Reader) ([]fileRow[S], err
 		spec, name, perr := fc.Parse(rec)
 		label := rec.Pos.String()
 		if name != "" {
-			label += ": " + name
+			label += ": " + shortLabel(name)
 		}
 		err := rec.Err
 		var rerr *records.Error
@@ -332,4 +333,17 @@ func isCheckFailure(err error) bool {
 func isNetError(err error) bool {
 	var netErr net.Error
 	return errors.As(err, &netErr)
+}
+
+// maxLabel bounds how much of a row's name its messages quote.
+const maxLabel = 64
+
+// shortLabel is name, cut to maxLabel characters with "…" when longer: a 20 MB cell must not
+// make a 20 MB message.
+func shortLabel(name string) string {
+	if utf8.RuneCountInString(name) <= maxLabel {
+		return name
+	}
+	r := []rune(name)
+	return string(r[:maxLabel-1]) + "…"
 }

@@ -289,3 +289,31 @@ func TestFileCreateSkipExisting(t *testing.T) {
 		t.Errorf("err %v, statuses %v", err, statuses(rows))
 	}
 }
+
+func TestReadArgsFileRefusesBinary(t *testing.T) {
+	for name, content := range map[string]string{
+		"NUL":          "alice\nbo\x00b\n",
+		"invalid UTF8": "alice\n\xff\xfe\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := ReadArgsFile("-", strings.NewReader(content))
+			if err == nil || !strings.Contains(err.Error(), "standard input:2: not a line of text") {
+				t.Errorf("err = %v, want the file and line named", err)
+			}
+		})
+	}
+	args, err := ReadArgsFile("-", strings.NewReader("# users\nalice\n\n  bob  \nzoë\n"))
+	if err != nil || strings.Join(args, ",") != "alice,bob,zoë" {
+		t.Errorf("args %q, err %v", args, err)
+	}
+}
+
+func TestShortLabel(t *testing.T) {
+	long := strings.Repeat("x", 10000)
+	if got := shortLabel(long); len([]rune(got)) != maxLabel || !strings.HasSuffix(got, "…") {
+		t.Errorf("shortLabel of 10000 characters: %d characters", len([]rune(got)))
+	}
+	if got := shortLabel("alice"); got != "alice" {
+		t.Errorf("shortLabel(alice) = %q", got)
+	}
+}

@@ -2,7 +2,6 @@ package token
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/mattermost/mattermost/server/public/model"
@@ -119,7 +118,7 @@ func tokenKind() cmdutil.Kind[*model.UserAccessToken] {
 		Resolve: func(ctx context.Context, c client.Client, args []string) ([]cmdutil.Ref[*model.UserAccessToken], error) {
 			return cmdutil.ResolveEach(ctx, args, func(ctx context.Context, id string) (*model.UserAccessToken, error) {
 				if !model.IsValidId(id) {
-					return nil, errors.New("not a token ID (26 letters and digits)")
+					return nil, cmdutil.FlagErrorf("not a token ID (26 letters and digits)")
 				}
 				tok, _, err := c.GetUserAccessToken(client.WithIdempotent(ctx), id)
 				switch {

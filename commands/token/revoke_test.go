@@ -192,7 +192,7 @@ func TestRevokeConfirmation(t *testing.T) {
 		{name: "--yes at a terminal asks nothing", tty: true, argv: []string{a, "--yes"}, wantRevoked: 1},
 		{name: "--confirm at a terminal asks nothing", tty: true, argv: []string{a, b, "--confirm"}, wantRevoked: 2},
 		{name: "a dry run at a terminal asks nothing", tty: true, argv: []string{a, "--dry-run"}},
-		{name: "nothing resolved: nothing to ask", tty: true, argv: []string{"not-an-id"}, wantCode: cmdutil.ExitError},
+		{name: "nothing resolved: nothing to ask", tty: true, argv: []string{"not-an-id"}, wantCode: cmdutil.ExitUsage},
 		{name: "without a terminal nothing is asked", argv: []string{a, b}, wantRevoked: 2},
 	}
 	for _, tt := range tests {

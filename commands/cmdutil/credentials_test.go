@@ -348,13 +348,13 @@ func TestUserAgent(t *testing.T) {
 }
 
 func TestCheckToken(t *testing.T) {
-	if err := CheckToken("abcdefghijklmnopqrstuvwxyz", "MATTERCTL_TOKEN"); err != nil {
+	if err := cmdutil.CheckToken("abcdefghijklmnopqrstuvwxyz", "MATTERCTL_TOKEN"); err != nil {
 		t.Errorf("a token-shaped value refused: %v", err)
 	}
 	for _, bad := range []string{"x\x1b[2J", "to ken", "tok\x00", "jeton-é"} {
-		err := CheckToken(bad, "MATTERCTL_TOKEN")
-		if ExitCode(err) != ExitAuth || !strings.Contains(err.Error(), "MATTERCTL_TOKEN does not hold a token") || strings.Contains(err.Error(), bad) {
-			t.Errorf("CheckToken(%q) = %v (exit %d)", bad, err, ExitCode(err))
+		err := cmdutil.CheckToken(bad, "MATTERCTL_TOKEN")
+		if cmdutil.ExitCode(err) != cmdutil.ExitAuth || !strings.Contains(err.Error(), "MATTERCTL_TOKEN does not hold a token") || strings.Contains(err.Error(), bad) {
+			t.Errorf("CheckToken(%q) = %v (exit %d)", bad, err, cmdutil.ExitCode(err))
 		}
 	}
 }

@@ -535,11 +535,11 @@ func marshalIndent(v any, prefix string) ([]byte, error) {
 	return escapeC1(bytes.TrimRight(buf.Bytes(), "\n")), nil
 }
 
-// escapeC1 writes the C1 control characters (U+0080 to U+009F) of encoded JSON as \u escapes:
-// encoding/json leaves them raw, and a terminal may take U+009B as the start of a control
+// escapeC1 writes DEL and the C1 control characters (U+0080 to U+009F) of encoded JSON as \u
+// escapes: encoding/json leaves them raw, and a terminal may take U+009B as the start of a control
 // sequence. In valid JSON they can only stand inside strings, where the escape means the same.
 func escapeC1(b []byte) []byte {
-	if !bytes.Contains(b, []byte{0xc2}) {
+	if !bytes.Contains(b, []byte{0xc2}) && !bytes.Contains(b, []byte{0x7f}) {
 		return b
 	}
 	out := make([]byte, 0, len(b)+16)
@@ -547,6 +547,10 @@ func escapeC1(b []byte) []byte {
 		if b[i] == 0xc2 && i+1 < len(b) && b[i+1] >= 0x80 && b[i+1] <= 0x9f {
 			out = append(out, fmt.Sprintf(`\u%04x`, b[i+1])...)
 			i++
+			continue
+		}
+		if b[i] == 0x7f {
+			out = append(out, `\u007f`...)
 			continue
 		}
 		out = append(out, b[i])

@@ -1001,15 +1001,15 @@ func BenchmarkListJSON(b *testing.B) {
 }
 
 func TestJSONEscapesC1Controls(t *testing.T) {
-	b, err := marshal(map[string]string{"name": "csi \u009b31m é ü"})
+	b, err := marshal(map[string]string{"name": "csi \u009b31m é ü\x7f"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"name":"csi \u009b31m é ü"}`; string(b) != want {
+	if want := `{"name":"csi \u009b31m é ü\u007f"}`; string(b) != want {
 		t.Errorf("marshal = %s, want %s", b, want)
 	}
 	var back map[string]string
-	if err := json.Unmarshal(b, &back); err != nil || back["name"] != "csi \u009b31m é ü" {
+	if err := json.Unmarshal(b, &back); err != nil || back["name"] != "csi \u009b31m é ü\x7f" {
 		t.Errorf("round trip: %q, %v", back["name"], err)
 	}
 }

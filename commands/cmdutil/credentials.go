@@ -56,7 +56,7 @@ func ResolveCredentials(f *Factory) (*Credentials, error) {
 			return nil, fmt.Errorf("MATTERCTL_URL: %w", err)
 		}
 		if err := CheckToken(envToken, "MATTERCTL_TOKEN"); err != nil {
-			return nil, err
+			return nil, &AuthError{Err: err}
 		}
 		return &Credentials{Source: SourceEnv, URL: u, Token: envToken, AuthMethod: config.MethodToken}, nil
 	case envURL != "":
@@ -111,7 +111,7 @@ func profileCredentials(f *Factory, name, source string) (*Credentials, error) {
 func CheckToken(token, from string) error {
 	for i := 0; i < len(token); i++ {
 		if c := token[i]; c <= ' ' || c >= 0x7f {
-			return &AuthError{Err: fmt.Errorf("%s does not hold a token: it has a control character, a space or a non-ASCII byte at byte %d", from, i+1)}
+			return fmt.Errorf("%s does not hold a token: it has a control character, a space or a non-ASCII byte at byte %d", from, i+1)
 		}
 	}
 	return nil

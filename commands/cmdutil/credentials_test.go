@@ -353,7 +353,7 @@ func TestCheckToken(t *testing.T) {
 	}
 	for _, bad := range []string{"x\x1b[2J", "to ken", "tok\x00", "jeton-é"} {
 		err := cmdutil.CheckToken(bad, "MATTERCTL_TOKEN")
-		if cmdutil.ExitCode(err) != cmdutil.ExitAuth || !strings.Contains(err.Error(), "MATTERCTL_TOKEN does not hold a token") || strings.Contains(err.Error(), bad) {
+		if cmdutil.ExitCode(err) != cmdutil.ExitError || !strings.Contains(err.Error(), "MATTERCTL_TOKEN does not hold a token") || strings.Contains(err.Error(), bad) {
 			t.Errorf("CheckToken(%q) = %v (exit %d)", bad, err, cmdutil.ExitCode(err))
 		}
 	}

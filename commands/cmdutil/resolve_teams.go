@@ -60,6 +60,10 @@ func lookupTeam(ctx context.Context, c client.Client, arg string, opts TeamOptio
 			return nil, err
 		}
 	}
+	if team == nil && !model.IsValidTeamName(strings.ToLower(arg)) {
+		// No team can have that name: the server would answer 400 for the malformed request.
+		return nil, &NotFoundError{Kind: "team", Name: arg}
+	}
 	if team == nil {
 		t, _, err := c.GetTeamByName(ctx, strings.ToLower(arg), "")
 		switch {

@@ -25,7 +25,7 @@ E2E_TIMEOUT ?= 40m
 SHELL     := /bin/bash
 export GOFLAGS := -buildvcs=false
 
-.PHONY: help build size-check test test-unit test-e2e docs demo demo-stop lint bench bench-e2e clean sandbox-build $(SANDBOX)
+.PHONY: help build size-check test test-unit test-fuzz test-e2e fuzz docs demo demo-stop lint bench bench-e2e clean sandbox-build $(SANDBOX)
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
@@ -37,10 +37,20 @@ size-check: build ## fail if bin/matterctl is larger than MAX_BIN_BYTES
 	@size=$$(wc -c < $(BIN)); echo "$(BIN): $$size bytes (limit $(MAX_BIN_BYTES))"; \
 	if [ "$$size" -gt $(MAX_BIN_BYTES) ]; then echo "$(BIN) is larger than $(MAX_BIN_BYTES) bytes" >&2; exit 1; fi
 
-test: test-unit test-e2e ## run every test: unit, then end-to-end against a real server
+test: test-unit test-fuzz test-e2e ## run every test: unit, a short fuzz run, then end-to-end against a real server
 
-test-unit: ## unit tests (no server needed)
+test-unit: ## unit tests (no server needed), with the fuzz targets' seed inputs
 	$(GO) test -race -count=1 ./...
+
+# How long `make test` fuzzes each target, and how long `make fuzz` does.
+FUZZTIME_SHORT ?= 3s
+FUZZTIME       ?= 2m
+
+test-fuzz: ## every fuzz target for FUZZTIME_SHORT each (default 3s)
+	.ci/fuzz.sh $(FUZZTIME_SHORT)
+
+fuzz: ## every fuzz target for FUZZTIME each (default 2m); a failing input is left in the package's testdata/fuzz
+	.ci/fuzz.sh $(FUZZTIME)
 
 test-e2e: build sandbox-build ## end-to-end tests: the binary against PostgreSQL + Mattermost on loopback
 	MATTERCTL_BIN=$(CURDIR)/$(BIN) $(GO) test -tags e2e -count=1 -timeout $(E2E_TIMEOUT) ./e2e/
@@ -73,7 +83,7 @@ bench: ## benchmarks: Go micro-benchmarks, then matterctl against a real server
 # MATTERCTL_E2E_STATE=DIR reuses a running sandbox instead of starting a fresh one.
 BENCH       ?= .
 BENCH_COUNT ?= 1
-bench-e2e: build sandbox-build ## server benchmarks (direct and +10 ms each way): user list --all, user (de)activate 500, team/channel users add 500, team users list 20 000, channel list 2 000; MATTERCTL_BENCH_MMCTL=PATH adds mmctl
+bench-e2e: build sandbox-build ## server benchmarks (direct and +10 ms each way): user list --all, user (de)activate 500, team/channel users add 500, team users list 20 000, channel list 2 000, webhook list 500 hooks in 50 teams, webhook send, plugin add 100 MB (time and peak RSS); MATTERCTL_BENCH_MMCTL=PATH adds mmctl
 	MATTERCTL_BIN=$(CURDIR)/$(BIN) MATTERCTL_BENCH=1 $(GO) test -tags e2e -count=$(BENCH_COUNT) -timeout 60m -run '^$$' -bench '$(BENCH)' -benchtime 1x ./e2e/
 
 clean: ## remove build output (not the cached server binary)

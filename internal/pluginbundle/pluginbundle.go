@@ -20,6 +20,8 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"github.com/goccy/go-yaml"
 	"github.com/mattermost/mattermost/server/public/model"
+
+	"github.com/matterctl/matterctl/internal/safetext"
 )
 
 // manifestNames are the manifest files the server looks for, in the order it tries them.
@@ -54,7 +56,9 @@ func (p Problem) String() string {
 	if p.Field != "" {
 		parts = append(parts, p.Field)
 	}
-	return strings.Join(append(parts, p.Message), ": ")
+	// The parts quote the archive (paths, manifest keys, a parser's excerpt of the file): one
+	// line, with nothing that could drive a terminal.
+	return safetext.Escape(strings.Join(append(parts, strings.Join(strings.Fields(p.Message), " ")), ": "))
 }
 
 // Result is what a validation found.

@@ -204,7 +204,8 @@ func TestFaultSlowerThanTimeout(t *testing.T) {
 }
 
 // TestFaultCutMidList: the link breaks for every page after the first of the streamed lists
-// of team members and channels (the lists of users and api --paginate are in stream_test.go):
+// of team members, channels and webhooks (the lists of users and api --paginate are in
+// stream_test.go):
 // the first page is printed, the exit code is not 0, the JSON does not parse, stderr is one
 // error line.
 func TestFaultCutMidList(t *testing.T) {
@@ -240,6 +241,31 @@ func TestFaultCutMidList(t *testing.T) {
 	}
 	wg.Wait()
 
+	// 205 incoming hooks in one channel of the team: two pages of the server's hook list.
+	townSquare := chanNamed(t, teamID, "town-square")["id"].(string)
+	var hooks []string
+	var hooksMu sync.Mutex
+	for i := range 205 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			h := apiJSON[map[string]any](t, http.MethodPost, "/api/v4/hooks/incoming", map[string]any{
+				"channel_id": townSquare, "display_name": fmt.Sprintf("cut hook %03d", i),
+			})
+			hooksMu.Lock()
+			hooks = append(hooks, h["id"].(string))
+			hooksMu.Unlock()
+		}()
+	}
+	wg.Wait()
+	t.Cleanup(func() {
+		for _, id := range hooks {
+			api(t, http.MethodDelete, "/api/v4/hooks/incoming/"+id, nil)
+		}
+	})
+
 	c, _ := faultCLI(t, func(r *http.Request) *faultproxy.Fault {
 		if pageOf(r) >= 1 {
 			return &faultproxy.Fault{Hangup: true}
@@ -249,6 +275,7 @@ func TestFaultCutMidList(t *testing.T) {
 	for _, args := range [][]string{
 		{"team", "users", "list", teamID, "--json"},
 		{"channel", "list", teamID, "--json"},
+		{"webhook", "list", "--incoming", "--json"},
 	} {
 		t.Run(strings.Join(args[:2], " "), func(t *testing.T) {
 			r := c.run("", args...)
@@ -320,5 +347,87 @@ func TestFaultConcurrentProfiles(t *testing.T) {
 	}
 	if fi, err := os.Stat(c.configFile()); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("config file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+}
+
+// TestFaultMembersNoneLost: `team users add --file` with 450 users, while one batch's answer is
+// lost after the server added its users and another batch meets a 503: every user is reported
+// once and ends a member; a re-run finds them all members already.
+func TestFaultMembersNoneLost(t *testing.T) {
+	ensureUsers(t, 460)
+	teamID := tmCreate(t, tmName(), false)
+	var ids []string
+	for page := 0; len(ids) < 450; page++ {
+		users := apiJSON[[]map[string]any](t, http.MethodGet, fmt.Sprintf("/api/v4/users?page=%d&per_page=200&active=true", page), nil)
+		if len(users) == 0 {
+			t.Fatalf("only %d active users", len(ids))
+		}
+		for _, u := range users {
+			if b, _ := u["is_bot"].(bool); !b && len(ids) < 450 {
+				ids = append(ids, u["id"].(string))
+			}
+		}
+	}
+	path := t.TempDir() + "/members.txt"
+	if err := os.WriteFile(path, []byte(strings.Join(ids, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	batches := 0
+	c, p := faultCLI(t, func(r *http.Request) *faultproxy.Fault {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/teams/"+teamID+"/members/batch") {
+			return nil
+		}
+		batches++
+		switch batches {
+		case 1:
+			return &faultproxy.Fault{Hangup: true, Forward: true} // done, answer lost
+		case 2:
+			return &faultproxy.Fault{Status: http.StatusServiceUnavailable} // not done
+		}
+		return nil
+	})
+	r := c.mustRun("", "team", "users", "add", teamID, "--file", path, "--json")
+	var rows []struct {
+		Input string `json:"input"`
+		OK    bool   `json:"ok"`
+	}
+	if err := json.Unmarshal([]byte(r.Stdout), &rows); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, clip(r.Stdout))
+	}
+	seen := map[string]int{}
+	for _, row := range rows {
+		seen[row.Input]++
+		if !row.OK {
+			t.Errorf("%s reported failed", row.Input)
+		}
+	}
+	for _, id := range ids {
+		if seen[id] != 1 {
+			t.Errorf("%s reported %d times", id, seen[id])
+		}
+	}
+	members := 0
+	for page := 0; ; page++ {
+		ms := apiJSON[[]map[string]any](t, http.MethodGet, fmt.Sprintf("/api/v4/teams/%s/members?page=%d&per_page=200", teamID, page), nil)
+		members += len(ms)
+		if len(ms) < 200 {
+			break
+		}
+	}
+	if members < len(ids) {
+		t.Errorf("the team has %d members after adding %d users", members, len(ids))
+	}
+	injected := 0
+	for _, e := range p.Log() {
+		if e.Injected {
+			injected++
+		}
+	}
+	if injected != 2 {
+		t.Errorf("%d faults injected, want 2", injected)
+	}
+	r = c.mustRun("", "team", "users", "add", teamID, "--file", path)
+	if n := strings.Count(r.Stderr, "already a member"); n != len(ids) {
+		t.Errorf("the re-run says %d users are already members, want %d", n, len(ids))
 	}
 }

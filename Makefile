@@ -37,12 +37,12 @@ size-check: build ## fail if bin/matterctl is larger than MAX_BIN_BYTES
 	@size=$$(wc -c < $(BIN)); echo "$(BIN): $$size bytes (limit $(MAX_BIN_BYTES))"; \
 	if [ "$$size" -gt $(MAX_BIN_BYTES) ]; then echo "$(BIN) is larger than $(MAX_BIN_BYTES) bytes" >&2; exit 1; fi
 
-test: test-unit test-fuzz test-e2e ## run every test: unit, a short fuzz run, then end-to-end against a real server
+test: test-unit test-e2e ## run every test: unit (with the fuzz seed inputs), then end-to-end against a real server
 
 test-unit: ## unit tests (no server needed), with the fuzz targets' seed inputs
 	$(GO) test -race -count=1 ./...
 
-# How long `make test` fuzzes each target, and how long `make fuzz` does.
+# How long `make test-fuzz` (run by CI after make test) fuzzes each target, and `make fuzz`.
 FUZZTIME_SHORT ?= 3s
 FUZZTIME       ?= 2m
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -152,7 +151,7 @@ func FuzzResolvers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, a, b, c string) {
 		args := []string{a, b, c}
 		ctx := context.Background()
-		fake := notFoundFake()
+		fake := clienttest.NotFound()
 		check := func(kind string, arg string, err error) {
 			t.Helper()
 			if err == nil {
@@ -228,7 +227,7 @@ func FuzzResolveHooks(f *testing.F) {
 	f.Fuzz(func(t *testing.T, arg, inName, outName string) {
 		in, out := *in, *out
 		in.DisplayName, out.DisplayName = inName, outName
-		fake := notFoundFake()
+		fake := clienttest.NotFound()
 		fake.GetIncomingWebhooksFunc = func(context.Context, int, int, string) ([]*model.IncomingWebhook, *model.Response, error) {
 			return []*model.IncomingWebhook{&in}, &model.Response{StatusCode: 200}, nil
 		}
@@ -239,13 +238,13 @@ func FuzzResolveHooks(f *testing.F) {
 			if id == in.Id {
 				return &in, &model.Response{StatusCode: 200}, nil
 			}
-			return nil, &model.Response{StatusCode: 404}, fuzzNotFound
+			return nil, &model.Response{StatusCode: 404}, clienttest.ErrNotFound
 		}
 		fake.GetOutgoingWebhookFunc = func(_ context.Context, id string) (*model.OutgoingWebhook, *model.Response, error) {
 			if id == out.Id {
 				return &out, &model.Response{StatusCode: 200}, nil
 			}
-			return nil, &model.Response{StatusCode: 404}, fuzzNotFound
+			return nil, &model.Response{StatusCode: 404}, clienttest.ErrNotFound
 		}
 		refs, err := Hooks(HookOptions{}).Resolve(context.Background(), fake, []string{arg})
 		if err != nil || len(refs) != 1 || refs[0].Arg != arg {
@@ -299,53 +298,6 @@ func FuzzResolveHooks(f *testing.F) {
 			}
 		}
 	})
-}
-
-var fuzzNotFound = &client.Error{Status: 404, ID: "app.fuzz.not_found", Message: "Not found."}
-
-// notFoundFake is a server where nothing exists: every method that returns a list returns an
-// empty one, every other method fails with a 404.
-func notFoundFake() *clienttest.Fake {
-	fake := &clienttest.Fake{}
-	v := reflect.ValueOf(fake).Elem()
-	for i := range v.NumField() {
-		field, ft := v.Field(i), v.Type().Field(i)
-		if !ft.IsExported() || ft.Type.Kind() != reflect.Func || !strings.HasSuffix(ft.Name, "Func") {
-			continue
-		}
-		fnType := ft.Type
-		field.Set(reflect.MakeFunc(fnType, func([]reflect.Value) []reflect.Value {
-			return notFoundResults(fnType)
-		}))
-	}
-	return fake
-}
-
-func notFoundResults(fn reflect.Type) []reflect.Value {
-	errType := reflect.TypeFor[error]()
-	respType := reflect.TypeFor[*model.Response]()
-	empty := fn.NumOut() > 0 && (fn.Out(0).Kind() == reflect.Slice || fn.Out(0).Kind() == reflect.Map)
-	outs := make([]reflect.Value, fn.NumOut())
-	for i := range outs {
-		typ := fn.Out(i)
-		switch {
-		case typ == respType:
-			status := 404
-			if empty {
-				status = 200
-			}
-			outs[i] = reflect.ValueOf(&model.Response{StatusCode: status})
-		case typ == errType && !empty:
-			outs[i] = reflect.ValueOf(error(fuzzNotFound))
-		case typ.Kind() == reflect.Slice && i == 0:
-			outs[i] = reflect.MakeSlice(typ, 0, 0)
-		case typ.Kind() == reflect.Map && i == 0:
-			outs[i] = reflect.MakeMap(typ)
-		default:
-			outs[i] = reflect.Zero(typ)
-		}
-	}
-	return outs
 }
 
 // checkMessage fails unless msg is one line of printable text: an argument with control

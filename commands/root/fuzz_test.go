@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,7 +14,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
 
 	"github.com/matterctl/matterctl/client"
@@ -186,7 +184,7 @@ func newFuzzEnv(t *testing.T) *fuzzEnv {
 	}
 	f := cmdutil.New(ios, build.Info{Version: "1.2.3"}, func(k string) string { return vars[k] })
 	f.Prompter = &countingPrompter{n: &e.prompts}
-	fake := notFoundFake()
+	fake := clienttest.NotFound()
 	// Whatever --config says, the config file is the one in the test's directory.
 	f.ConfigStore = func() (*config.Store, error) { return config.NewStore(e.config), nil }
 	f.Client = func() (client.Client, error) { return fake, nil }
@@ -279,51 +277,4 @@ func (notFoundTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		Body:       io.NopCloser(strings.NewReader(`{"id":"api.fuzz.not_found","message":"Not found.","status_code":404}`)),
 		Request:    req,
 	}, nil
-}
-
-var fuzzNotFound = &client.Error{Status: 404, ID: "app.fuzz.not_found", Message: "Not found."}
-
-// notFoundFake is a server where nothing exists: every method that returns a list returns an
-// empty one, every other method fails with a 404.
-func notFoundFake() *clienttest.Fake {
-	fake := &clienttest.Fake{}
-	v := reflect.ValueOf(fake).Elem()
-	for i := range v.NumField() {
-		field, ft := v.Field(i), v.Type().Field(i)
-		if !ft.IsExported() || ft.Type.Kind() != reflect.Func || !strings.HasSuffix(ft.Name, "Func") {
-			continue
-		}
-		fnType := ft.Type
-		field.Set(reflect.MakeFunc(fnType, func([]reflect.Value) []reflect.Value {
-			return notFoundResults(fnType)
-		}))
-	}
-	return fake
-}
-
-func notFoundResults(fn reflect.Type) []reflect.Value {
-	errType := reflect.TypeFor[error]()
-	respType := reflect.TypeFor[*model.Response]()
-	empty := fn.NumOut() > 0 && (fn.Out(0).Kind() == reflect.Slice || fn.Out(0).Kind() == reflect.Map)
-	outs := make([]reflect.Value, fn.NumOut())
-	for i := range outs {
-		typ := fn.Out(i)
-		switch {
-		case typ == respType:
-			status := 404
-			if empty {
-				status = 200
-			}
-			outs[i] = reflect.ValueOf(&model.Response{StatusCode: status})
-		case typ == errType && !empty:
-			outs[i] = reflect.ValueOf(error(fuzzNotFound))
-		case typ.Kind() == reflect.Slice && i == 0:
-			outs[i] = reflect.MakeSlice(typ, 0, 0)
-		case typ.Kind() == reflect.Map && i == 0:
-			outs[i] = reflect.MakeMap(typ)
-		default:
-			outs[i] = reflect.Zero(typ)
-		}
-	}
-	return outs
 }

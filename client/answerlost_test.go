@@ -7,8 +7,12 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strings"
 	"syscall"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/matterctl/matterctl/internal/safetext"
 )
 
 func TestAnswerLost(t *testing.T) {
@@ -51,5 +55,14 @@ func TestHintOfAnErrorWithItsOwn(t *testing.T) {
 	}
 	if got := Describe(err); got != err.Error()+"\nhint: do this" {
 		t.Errorf("Describe = %q", got)
+	}
+}
+
+// A message that quotes a huge value is cut to one short line.
+func TestDescribeClipsHugeMessages(t *testing.T) {
+	err := fmt.Errorf("invalid name %q", strings.Repeat("x", 1<<20))
+	got := Describe(err)
+	if n := utf8.RuneCountInString(got); n != safetext.MaxMessage || !strings.HasSuffix(got, "…") || !strings.HasPrefix(got, `invalid name "xxx`) {
+		t.Errorf("Describe gave %d characters: %.80q…", n, got)
 	}
 }

@@ -71,7 +71,7 @@ func Describe(err error) string {
 	if err == nil {
 		return ""
 	}
-	msg := safetext.Escape(err.Error())
+	msg := safetext.Escape(safetext.Clip(err.Error(), safetext.MaxMessage))
 	hint := Hint(err)
 	if e := AsError(err); e != nil && e.RequestID != "" && !strings.Contains(msg, e.RequestID) {
 		msg += " [request " + e.RequestID + "]"

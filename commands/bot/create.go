@@ -13,6 +13,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/safetext"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -82,7 +83,7 @@ is owned by the account that creates it.`,
 func validateBotFields(username, displayName, description *string) error {
 	if username != nil && !model.IsValidUsername(*username) {
 		return cmdutil.FlagErrorf("invalid username %q: use up to %d lowercase letters, digits, '.', '-' or '_', starting with a letter, and not a reserved name",
-			*username, model.UserNameMaxLength)
+			safetext.Clip(*username, 64), model.UserNameMaxLength)
 	}
 	if displayName != nil && utf8.RuneCountInString(*displayName) > model.BotDisplayNameMaxRunes {
 		return cmdutil.FlagErrorf("the display name is longer than %d characters", model.BotDisplayNameMaxRunes)

@@ -12,6 +12,7 @@ import (
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
+	"github.com/matterctl/matterctl/internal/safetext"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -88,7 +89,7 @@ func validChannelName(name string) error {
 		return fmt.Errorf("the channel name is empty")
 	}
 	if len(name) > model.ChannelNameMaxLength || !model.IsValidChannelIdentifier(name) {
-		return fmt.Errorf("invalid channel name %q: use 1 to %d lowercase letters, digits, '-' and '_', starting with a letter or digit", name, model.ChannelNameMaxLength)
+		return fmt.Errorf("invalid channel name %q: use 1 to %d lowercase letters, digits, '-' and '_', starting with a letter or digit", safetext.Clip(name, 64), model.ChannelNameMaxLength)
 	}
 	return nil
 }

@@ -8,7 +8,8 @@ import (
 	"net"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/matterctl/matterctl/internal/safetext"
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/internal/records"
@@ -340,10 +341,4 @@ const maxLabel = 64
 
 // shortLabel is name, cut to maxLabel characters with "…" when longer: a 20 MB cell must not
 // make a 20 MB message.
-func shortLabel(name string) string {
-	if utf8.RuneCountInString(name) <= maxLabel {
-		return name
-	}
-	r := []rune(name)
-	return string(r[:maxLabel-1]) + "…"
-}
+func shortLabel(name string) string { return safetext.Clip(name, maxLabel) }

@@ -15,6 +15,7 @@ import (
 	"github.com/matterctl/matterctl/commands/cmdutil"
 	"github.com/matterctl/matterctl/internal/iostreams"
 	"github.com/matterctl/matterctl/internal/records"
+	"github.com/matterctl/matterctl/internal/safetext"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -183,14 +184,14 @@ func (s *teamSpec) normalize() error {
 	case len(missing) > 1:
 		return fmt.Errorf("%s are required", strings.Join(missing, ", "))
 	case model.IsReservedTeamName(s.Name):
-		return fmt.Errorf("invalid team name %q: team names cannot start with a reserved word (admin, api, channel, help, login, plugins, signup, …)", s.Name)
+		return fmt.Errorf("invalid team name %q: team names cannot start with a reserved word (admin, api, channel, help, login, plugins, signup, …)", safetext.Clip(s.Name, 64))
 	case !model.IsValidTeamName(s.Name) || len(s.Name) > model.TeamNameMaxLength:
 		return fmt.Errorf("invalid team name %q: use %d to %d lowercase letters, digits and '-', starting and ending with a letter or digit",
-			s.Name, model.TeamNameMinLength, model.TeamNameMaxLength)
+			safetext.Clip(s.Name, 64), model.TeamNameMinLength, model.TeamNameMaxLength)
 	case utf8.RuneCountInString(s.DisplayName) > model.TeamDisplayNameMaxRunes:
 		return fmt.Errorf("the display name is longer than %d characters", model.TeamDisplayNameMaxRunes)
 	case s.Email != "" && (len(s.Email) > model.TeamEmailMaxLength || !teamValidEmail(s.Email)):
-		return fmt.Errorf("invalid email address %q", s.Email)
+		return fmt.Errorf("invalid email address %q", safetext.Clip(s.Email, 64))
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/matterctl/matterctl/internal/ops"
 	"github.com/matterctl/matterctl/internal/prompt"
 	"github.com/matterctl/matterctl/internal/records"
+	"github.com/matterctl/matterctl/internal/safetext"
 	"github.com/matterctl/matterctl/printer"
 )
 
@@ -196,9 +197,9 @@ func (s *createSpec) normalize(needPassword bool) error {
 	case len(missing) > 1:
 		return fmt.Errorf("%s are required", strings.Join(missing, ", "))
 	case !model.IsValidUsername(s.Username):
-		return fmt.Errorf("invalid username %q: use 1 to %d of a-z, 0-9, '.', '-' and '_' (some names are reserved)", s.Username, model.UserNameMaxLength)
+		return fmt.Errorf("invalid username %q: use 1 to %d of a-z, 0-9, '.', '-' and '_' (some names are reserved)", safetext.Clip(s.Username, 64), model.UserNameMaxLength)
 	case len(s.Email) > model.UserEmailMaxLength || !userValidEmail(s.Email):
-		return fmt.Errorf("invalid email address %q", s.Email)
+		return fmt.Errorf("invalid email address %q", safetext.Clip(s.Email, 64))
 	case len(s.Password) > model.UserPasswordMaxLength:
 		return fmt.Errorf("the password is longer than %d bytes", model.UserPasswordMaxLength)
 	case utf8.RuneCountInString(s.Nickname) > model.UserNicknameMaxRunes:
@@ -208,7 +209,7 @@ func (s *createSpec) normalize(needPassword bool) error {
 	case utf8.RuneCountInString(s.LastName) > model.UserLastNameMaxRunes:
 		return fmt.Errorf("the last name is longer than %d characters", model.UserLastNameMaxRunes)
 	case !model.IsValidLocale(s.Locale):
-		return fmt.Errorf("invalid locale %q", s.Locale)
+		return fmt.Errorf("invalid locale %q", safetext.Clip(s.Locale, 64))
 	case s.SystemAdmin && s.Guest:
 		return errors.New("system_admin and guest cannot both be set")
 	}

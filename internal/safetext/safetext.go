@@ -63,3 +63,23 @@ func unsafe(r rune) bool {
 	}
 	return false
 }
+
+// MaxMessage bounds a one-line message, in characters: a value quoted whole (a 20 MB name
+// from a file) must not make a 20 MB line.
+const MaxMessage = 1000
+
+// Clip returns s cut to n characters, the last one "…", when it is longer.
+func Clip(s string, n int) string {
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n < 1 {
+		return ""
+	}
+	cut := 0
+	for range n - 1 {
+		_, size := utf8.DecodeRuneInString(s[cut:])
+		cut += size
+	}
+	return s[:cut] + "…"
+}

@@ -56,11 +56,13 @@ type badFiles struct {
 	huge       string // 20 MB of random bytes
 	hugeCSV    string // a CSV header and one 20 MB field
 	hugeLine   string // one 20 MB line, no newline
-	csvAsJSON  string // CSV content in a .jsonl file
-	binary     string // every byte value, repeated
-	badJSON    string // truncated JSON
-	jsonArray  string // a JSON array where the API expects an object
-	directory  string // a directory where a file is expected
+	// 1 MB names in otherwise well-formed rows: the messages quote them cut short.
+	hugeTeamName, hugeUserName, hugeChannelName string
+	csvAsJSON                                   string // CSV content in a .jsonl file
+	binary                                      string // every byte value, repeated
+	badJSON                                     string // truncated JSON
+	jsonArray                                   string // a JSON array where the API expects an object
+	directory                                   string // a directory where a file is expected
 }
 
 func newBadFiles(t *testing.T) badFiles {
@@ -79,6 +81,10 @@ func newBadFiles(t *testing.T) badFiles {
 		badJSON:    filepath.Join(dir, "truncated.json"),
 		jsonArray:  filepath.Join(dir, "array.json"),
 		directory:  filepath.Join(dir, "adir"),
+
+		hugeTeamName:    filepath.Join(dir, "teams-huge-name.csv"),
+		hugeUserName:    filepath.Join(dir, "users-huge-name.csv"),
+		hugeChannelName: filepath.Join(dir, "channels-huge-name.csv"),
 	}
 	junk := make([]byte, 20<<20)
 	// Deterministic pseudo-random junk (xorshift): every byte value, no structure.
@@ -110,6 +116,10 @@ func newBadFiles(t *testing.T) badFiles {
 	write(f.huge, junk, 0o600)
 	write(f.hugeCSV, append([]byte("name,display_name\n"), bytes.Repeat([]byte("x"), 20<<20)...), 0o600)
 	write(f.hugeLine, bytes.Repeat([]byte("a"), 20<<20), 0o600)
+	mb := strings.Repeat("x", 1<<20)
+	write(f.hugeTeamName, []byte("name,display_name\n"+mb+",X\n"), 0o600)
+	write(f.hugeUserName, []byte("username,email,password\n"+mb+",bad-huge@example.com,Bad-Passw0rd!\n"), 0o600)
+	write(f.hugeChannelName, []byte("team,name,display_name\nbad-nosuchteam,"+mb+",X\n"), 0o600)
 	write(f.csvAsJSON, []byte("username,email,password\n"), 0o600)
 	write(f.binary, bin, 0o600)
 	write(f.badJSON, []byte(`{"username": "bad-trunc", `), 0o600)
@@ -330,6 +340,11 @@ func badInputCases(f badFiles, fx badFixtures) []badCase {
 		{name: "root/bad-jq", args: []string{"user", "list", "--jq", ".["}, code: 2, msg: "invalid --jq expression"},
 		{name: "root/jq-error", args: []string{"user", "list", "--jq", `error("boom")`}, code: 1, msg: "boom"},
 		{name: "root/unknown-help-topic", args: []string{"help", "nosuchtopic"}, code: 2, msg: "nosuchtopic"},
+		{name: "user/list-unknown-role", args: []string{"user", "list", "--role", "bogus"}, code: 2, msg: `--role "bogus": the server has no such role`},
+		{name: "user/list-unknown-role-json", args: []string{"user", "list", "--role", "bogus", "--json"}, code: 2, msg: `--role "bogus": the server has no such role`},
+		{name: "user/list-malformed-role", args: []string{"user", "list", "--role", "System Admin"}, code: 2, msg: `--role "System Admin": not a role name`},
+		{name: "channel/list-missing-teams", args: []string{"channel", "list", "bad-nosuchteam", "bad-nosuchteam2"}, code: 5, msg: `error: bad-nosuchteam: team "bad-nosuchteam" not found; bad-nosuchteam2: team`},
+		{name: "webhook/list-missing-teams", args: []string{"webhook", "list", "bad-nosuchteam", "bad-nosuchteam2"}, code: 5, msg: `error: bad-nosuchteam: team "bad-nosuchteam" not found; bad-nosuchteam2: team`},
 		{name: "root/unknown-profile", args: []string{"--server", "nosuch", "user", "list"}, code: 4, msg: `no profile named "nosuch"`},
 		{name: "root/ca-file-missing", args: []string{"--ca-file", f.missing, "user", "list"}, code: 1, msg: f.missing},
 		{name: "root/ca-file-binary", args: []string{"--ca-file", f.binary, "user", "list"}, code: 1, msg: "contains no PEM certificates"},
@@ -388,9 +403,9 @@ func badInputCases(f badFiles, fx badFixtures) []badCase {
 		{name: "user/list-bad-page", args: []string{"user", "list", "--page", "-1"}, code: 2, msg: "--page must be 0 or more"},
 		{name: "user/list-bad-per-page", args: []string{"user", "list", "--per-page", "0"}, code: 2, msg: "--per-page must be at least 1"},
 		{name: "user/list-per-page-not-int", args: []string{"user", "list", "--per-page", "many"}, code: 2, msg: `invalid argument "many"`},
-		{name: "user/list-missing-team", args: []string{"user", "list", "--team", "bad-nosuchteam"}, code: 5, msg: `team "bad-nosuchteam" not found`},
-		{name: "user/list-missing-team-json", args: []string{"user", "list", "--team", "bad-nosuchteam", "--json"}, code: 5, msg: `team "bad-nosuchteam" not found`},
-		{name: "user/list-missing-team-table", args: []string{"user", "list", "--team", "bad-nosuchteam", "--format", "table"}, code: 5, msg: `team "bad-nosuchteam" not found`},
+		{name: "user/list-missing-team", args: []string{"user", "list", "--team", "bad-nosuchteam"}, code: 5, msg: `error: team "bad-nosuchteam" not found`},
+		{name: "user/list-missing-team-json", args: []string{"user", "list", "--team", "bad-nosuchteam", "--json"}, code: 5, msg: `error: team "bad-nosuchteam" not found`},
+		{name: "user/list-missing-team-table", args: []string{"user", "list", "--team", "bad-nosuchteam", "--format", "table"}, code: 5, msg: `error: team "bad-nosuchteam" not found`},
 		{name: "user/show-missing-table", args: []string{"user", "show", "bad-nosuchuser", "--format", "table"}, code: 5, msg: `user "bad-nosuchuser" not found`},
 		{name: "user/show-missing-json", args: []string{"user", "show", "bad-nosuchuser", "--json"}, code: 5, msg: `user "bad-nosuchuser" not found`},
 		{name: "user/preference-get-escape", args: []string{"user", "preference", "get", escClear, "-c", "x", "-n", "y"}, code: 5, msg: "not found"},
@@ -453,6 +468,10 @@ func badInputCases(f badFiles, fx badFixtures) []badCase {
 		{name: "team/create-invalid-email", args: []string{"team", "create", "--name", "bad-xy", "--display-name", "X", "--email", "notanemail", "--dry-run"}, code: 2, msg: `invalid email address "notanemail"`},
 		{name: "team/create-no-display-name", args: []string{"team", "create", "--name", "bad-xy"}, code: 2, msg: `"display-name" not set`},
 		{name: "team/create-file-empty", args: []string{"team", "create", "--file", f.emptyCSV}, code: 2, msg: "holds no teams"},
+		{name: "team/create-file-huge-name", args: []string{"team", "create", "--file", f.hugeTeamName, "--dry-run"}, code: 1, msg: `invalid team name "xxx`},
+		{name: "user/create-file-huge-name", args: []string{"user", "create", "--file", f.hugeUserName}, code: 1, msg: `invalid username "xxx`},
+		{name: "channel/create-file-huge-name", args: []string{"channel", "create", "--file", f.hugeChannelName}, code: 1, msg: `invalid channel name "xxx`},
+		{name: "team/create-huge-name-flag", args: []string{"team", "create", "--name", strings.Repeat("x", 100000), "--display-name", "X"}, code: 2, msg: `invalid team name "xxx`},
 		{name: "team/create-file-huge-field", args: []string{"team", "create", "--file", f.hugeCSV, "--dry-run"}, code: 1, msg: "line 2"},
 		{name: "team/create-file-unreadable", args: []string{"team", "create", "--file", f.unreadable}, code: 1, msg: "permission denied", rootSkip: "root reads mode-000 files"},
 		{name: "team/create-stdin-bad-csv", args: []string{"team", "create", "--file", "-", "--dry-run"}, stdin: "name,display_name\n\"unterminated\n", code: 1, msg: "standard input:2"},
@@ -483,9 +502,9 @@ func badInputCases(f badFiles, fx badFixtures) []badCase {
 		{name: "channel/archive-ambiguous", args: []string{"channel", "archive", dup}, code: 2, msg: "is ambiguous", also: []string{fx.team1 + ":" + dup, fx.team2 + ":" + dup}},
 		{name: "channel/rename-ambiguous", args: []string{"channel", "rename", dup, "--name", "bad-renamed"}, code: 2, msg: "is ambiguous", also: []string{fx.team1 + ":" + dup, fx.team2 + ":" + dup}},
 		{name: "channel/users-add-ambiguous", args: []string{"channel", "users", "add", dup, fx.user}, code: 2, msg: "is ambiguous", also: []string{fx.team1 + ":" + dup, fx.team2 + ":" + dup}},
-		{name: "channel/list-missing-team", args: []string{"channel", "list", "bad-nosuchteam"}, code: 5, msg: `team "bad-nosuchteam" not found`},
-		{name: "channel/list-missing-team-json", args: []string{"channel", "list", "bad-nosuchteam", "--json"}, code: 5, msg: `team "bad-nosuchteam" not found`},
-		{name: "channel/list-missing-team-table", args: []string{"channel", "list", "bad-nosuchteam", "--format", "table"}, code: 5, msg: `team "bad-nosuchteam" not found`},
+		{name: "channel/list-missing-team", args: []string{"channel", "list", "bad-nosuchteam"}, code: 5, msg: `error: team "bad-nosuchteam" not found`},
+		{name: "channel/list-missing-team-json", args: []string{"channel", "list", "bad-nosuchteam", "--json"}, code: 5, msg: `error: team "bad-nosuchteam" not found`},
+		{name: "channel/list-missing-team-table", args: []string{"channel", "list", "bad-nosuchteam", "--format", "table"}, code: 5, msg: `error: team "bad-nosuchteam" not found`},
 		{name: "channel/list-escape-team", args: []string{"channel", "list", escTitle}, code: 5, msg: "not found"},
 		{name: "channel/search-missing", args: []string{"channel", "search", "bad-nosuchchan"}, code: 5, msg: "bad-nosuchchan"},
 		{name: "channel/rename-no-flags", args: []string{"channel", "rename", dup}, code: 2, msg: "give --name, --display-name or both"},
@@ -531,9 +550,9 @@ func badInputCases(f badFiles, fx badFixtures) []badCase {
 		{name: "webhook/show-missing-team", args: []string{"webhook", "show", "--team", "bad-nosuchteam", "somehook"}, code: 5, msg: `team "bad-nosuchteam" not found`},
 		{name: "webhook/delete-not-interactive", args: []string{"webhook", "delete", "bad-nosuchhook"}, code: 2, msg: "not running interactively"},
 		{name: "webhook/delete-missing", args: []string{"webhook", "delete", "bad-nosuchhook", "--confirm"}, code: 5, msg: `webhook "bad-nosuchhook" not found`},
-		{name: "webhook/list-missing-team", args: []string{"webhook", "list", "bad-nosuchteam"}, code: 5, msg: `team "bad-nosuchteam" not found`},
-		{name: "webhook/list-missing-team-table", args: []string{"webhook", "list", "bad-nosuchteam", "--format", "table"}, code: 5, msg: `team "bad-nosuchteam" not found`},
-		{name: "webhook/list-missing-team-json", args: []string{"webhook", "list", "bad-nosuchteam", "--json"}, code: 5, msg: `team "bad-nosuchteam" not found`},
+		{name: "webhook/list-missing-team", args: []string{"webhook", "list", "bad-nosuchteam"}, code: 5, msg: `error: team "bad-nosuchteam" not found`},
+		{name: "webhook/list-missing-team-table", args: []string{"webhook", "list", "bad-nosuchteam", "--format", "table"}, code: 5, msg: `error: team "bad-nosuchteam" not found`},
+		{name: "webhook/list-missing-team-json", args: []string{"webhook", "list", "bad-nosuchteam", "--json"}, code: 5, msg: `error: team "bad-nosuchteam" not found`},
 		{name: "webhook/modify-incoming-no-args", args: []string{"webhook", "modify-incoming"}, code: 2, msg: "expects a webhook, got 0"},
 		{name: "webhook/modify-incoming-missing", args: []string{"webhook", "modify-incoming", "bad-nosuchhook", "--description", "x"}, code: 5, msg: `"bad-nosuchhook" not found`},
 		{name: "webhook/modify-outgoing-no-args", args: []string{"webhook", "modify-outgoing"}, code: 2, msg: "expects a webhook, got 0"},

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
@@ -109,7 +110,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := cmdutil.RequireResolved(refs); err != nil {
+		if err := cmdutil.RequireResolvedToRead(refs); err != nil {
 			return err
 		}
 		for _, r := range refs {
@@ -119,6 +120,17 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		}
 	}
 
+	// Without team arguments the channels of archived teams are left out, as `team list` leaves
+	// out the teams: naming the team lists them. The archived teams are looked up while the
+	// first page of channels is on its way.
+	var archivedTeams func() (map[string]bool, error)
+	if len(teams) == 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithCancel(ctx)
+		defer cancel()
+		archivedTeams = lookupArchivedTeams(ctx, c)
+	}
+	hidden := 0
 	list := printer.NewList(p, channelColumns...)
 	for ch, err := range listChannels(ctx, c, p, teams, filter) {
 		if err != nil {
@@ -127,11 +139,68 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		if !filter.shows(&ch.Channel) {
 			continue
 		}
+		if archivedTeams != nil {
+			archived, err := archivedTeams()
+			if err != nil {
+				return list.Fail(err)
+			}
+			if archived[ch.TeamId] {
+				hidden++
+				continue
+			}
+		}
 		if err := list.Add(ch); err != nil {
 			return list.Fail(err)
 		}
 	}
-	return list.Close()
+	if err := list.Close(); err != nil {
+		return err
+	}
+	switch {
+	case hidden == 1:
+		p.Infof("1 channel of an archived team not shown: name the team to list it")
+	case hidden > 1:
+		p.Infof("%d channels of archived teams not shown: name the teams to list them", hidden)
+	}
+	return nil
+}
+
+// lookupArchivedTeams starts listing the teams and returns a function that waits for the IDs of
+// the archived ones. A caller who may not list every team sees only active teams, whose
+// channels are all shown.
+func lookupArchivedTeams(ctx context.Context, c client.Client) func() (map[string]bool, error) {
+	type result struct {
+		ids map[string]bool
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		ctx := client.WithIdempotent(ctx)
+		ids := map[string]bool{}
+		fetch := func(ctx context.Context, page, perPage int) ([]*model.Team, error) {
+			teams, _, err := c.GetAllTeams(ctx, "", page, perPage)
+			return teams, err
+		}
+		for t, err := range client.Pages(ctx, client.PageOptions{PerPage: client.MaxPerPage}, fetch) {
+			if unavailable(err) {
+				break // a caller who may not list the teams: no team is known to be archived
+			}
+			if err != nil {
+				done <- result{err: err}
+				return
+			}
+			if t != nil && t.DeleteAt != 0 {
+				ids[t.Id] = true
+			}
+		}
+		done <- result{ids: ids}
+	}()
+	var once sync.Once
+	var res result
+	return func() (map[string]bool, error) {
+		once.Do(func() { res = <-done })
+		return res.ids, res.err
+	}
 }
 
 // listChannels streams the channels of teams (every team when teams is empty), with their team

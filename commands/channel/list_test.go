@@ -205,7 +205,7 @@ func TestListTeams(t *testing.T) {
 		s.serve(e)
 		err := e.Exec(NewCmdList(e.F, nil), "ops", "ghost")
 		chExpect(t, e, err, cmdutil.ExitNotFound)
-		if !strings.Contains(err.Error(), `ghost: team "ghost" not found`) || e.Out.Len() != 0 {
+		if err.Error() != `team "ghost" not found` || e.Out.Len() != 0 {
 			t.Errorf("err %v, stdout %q", err, e.Out)
 		}
 	})
@@ -213,6 +213,65 @@ func TestListTeams(t *testing.T) {
 
 // Without the system-wide permission the list falls back to what the caller can see, team by
 // team, and says so.
+func TestListLeavesOutArchivedTeams(t *testing.T) {
+	devops, old := chTeam("devops"), chTeam("old")
+	old.DeleteAt = 1234
+	w := &chWorld{teams: []*model.Team{devops, old}}
+	s := &listServer{w: w, chans: []*model.ChannelWithTeamData{
+		withTeamData(devops, chChannel(devops, "build")),
+		withTeamData(old, chChannel(old, "legacy")),
+		withTeamData(old, chChannel(old, "legacy-private", chPrivate)),
+	}}
+	for _, tty := range []bool{false, true} {
+		t.Run(fmt.Sprintf("every team, tty %v", tty), func(t *testing.T) {
+			e := cmdtest.New(t, cmdtest.TTY(tty))
+			s.serve(e)
+			err := e.Exec(NewCmdList(e.F, nil))
+			chExpect(t, e, err, cmdutil.ExitOK, "2 channels of archived teams not shown: name the teams to list them")
+			if !strings.Contains(e.Out.String(), "build") || strings.Contains(e.Out.String(), "legacy") {
+				t.Errorf("stdout:\n%s", e.Out)
+			}
+		})
+	}
+	t.Run("naming the archived team lists its channels", func(t *testing.T) {
+		e := cmdtest.New(t, cmdtest.JSON(true))
+		s.serve(e)
+		err := e.Exec(NewCmdList(e.F, nil), "old")
+		chExpect(t, e, err, cmdutil.ExitOK)
+		got := decodeNames(t, e.Out.Bytes())
+		if !slices.Equal(got, []string{"legacy", "legacy-private"}) || e.ErrOut.Len() != 0 {
+			t.Errorf("channels %v, stderr %q", got, e.ErrOut)
+		}
+	})
+	t.Run("the teams cannot be listed", func(t *testing.T) {
+		e := cmdtest.New(t, cmdtest.JSON(true))
+		s.serve(e)
+		e.Fake.GetAllTeamsFunc = func(context.Context, string, int, int) ([]*model.Team, *model.Response, error) {
+			err := chAPIError(500, "x", "database down")
+			return nil, chResp(err), err
+		}
+		err := e.Exec(NewCmdList(e.F, nil))
+		chExpect(t, e, err, cmdutil.ExitError)
+		var v any
+		if json.Unmarshal(e.Out.Bytes(), &v) == nil && e.Out.Len() > 0 {
+			t.Errorf("stdout parses as a whole list after the failure:\n%s", e.Out)
+		}
+	})
+}
+
+func decodeNames(t *testing.T, b []byte) []string {
+	t.Helper()
+	var got []struct{ Name string }
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	names := make([]string, len(got))
+	for i, g := range got {
+		names[i] = g.Name
+	}
+	return names
+}
+
 func TestListWithoutPermission(t *testing.T) {
 	devops := chTeam("devops")
 	alerts := chChannel(devops, "alerts")

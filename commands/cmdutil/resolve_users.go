@@ -180,10 +180,19 @@ func ResolveUser(ctx context.Context, c client.Client, arg string) (*model.User,
 type ResolveError struct {
 	Lines []string
 	First error
+	// ReadOnly is set for a verb that changes nothing anyway: a single failure is then its own
+	// message, without the argument repeated.
+	ReadOnly bool
 }
 
 func (e *ResolveError) Error() string {
-	return "nothing was changed: " + strings.Join(e.Lines, "; ")
+	if !e.ReadOnly {
+		return "nothing was changed: " + strings.Join(e.Lines, "; ")
+	}
+	if len(e.Lines) == 1 {
+		return ErrorMessageLine(e.First)
+	}
+	return strings.Join(e.Lines, "; ")
 }
 
 func (e *ResolveError) Unwrap() error { return e.First }

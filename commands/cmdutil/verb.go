@@ -263,6 +263,16 @@ func uniqueObjects[T any](k Kind[T], refs []Ref[T]) []T {
 // RequireResolved fails, listing every argument that did not resolve, unless all did; its
 // exit code is the first failure's. Destructive verbs call it before changing anything.
 func RequireResolved[T any](refs []Ref[T]) error {
+	return requireResolved(refs, false)
+}
+
+// RequireResolvedToRead is RequireResolved for a verb that only reads (a list scoped to its
+// arguments): the message does not speak of changes.
+func RequireResolvedToRead[T any](refs []Ref[T]) error {
+	return requireResolved(refs, true)
+}
+
+func requireResolved[T any](refs []Ref[T], readOnly bool) error {
 	var lines []string
 	var first error
 	for _, r := range refs {
@@ -274,7 +284,7 @@ func RequireResolved[T any](refs []Ref[T]) error {
 		}
 	}
 	if first != nil {
-		return &ResolveError{Lines: lines, First: first}
+		return &ResolveError{Lines: lines, First: first, ReadOnly: readOnly}
 	}
 	return nil
 }

@@ -59,6 +59,9 @@ system_guest, …); --inactive lists only deactivated users.`,
 			}
 			opts.Team = strings.TrimSpace(opts.Team)
 			opts.Role = strings.TrimSpace(opts.Role)
+			if opts.Role != "" && !model.IsValidRoleName(opts.Role) {
+				return cmdutil.FlagErrorf("--role %q: not a role name (lower-case letters, digits and _, such as system_admin)", opts.Role)
+			}
 			opts.PageSet = cmd.Flags().Changed("page")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -110,6 +113,11 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	params := query.Encode()
 	fetch := func(ctx context.Context, page, perPage int) ([]*model.User, error) {
 		users, _, err := c.GetUsersWithCustomQueryParameters(ctx, page, perPage, params, "")
+		if e := client.AsError(err); opts.Role != "" && e != nil && e.ID == "api.context.invalid_body_param.app_error" {
+			// The server answers 400 for a role it does not have (role is the only parameter
+			// it can find invalid here: the team is resolved first).
+			return nil, cmdutil.FlagErrorf("--role %q: the server has no such role (system roles: system_admin, system_user, system_guest, system_manager, system_user_manager, system_read_only_admin)", opts.Role)
+		}
 		return users, err
 	}
 

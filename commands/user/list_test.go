@@ -40,6 +40,7 @@ func TestListFlags(t *testing.T) {
 		{name: "negative page", argv: []string{"--page", "-1"}, wantErr: "--page must be 0 or more"},
 		{name: "zero per page", argv: []string{"--per-page", "0"}, wantErr: "--per-page must be at least 1"},
 		{name: "positional", argv: []string{"alice"}, wantErr: "expects no arguments"},
+		{name: "malformed role", argv: []string{"--role", "System Admin"}, wantErr: `--role "System Admin": not a role name`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -99,6 +100,9 @@ func TestListRun(t *testing.T) {
 			team:      &model.Team{Id: teamID, Name: "eng"},
 			wantQuery: url.Values{"in_team": {teamID}, "inactive": {"true"}, "role": {"system_admin"}}, wantJSONN: 0},
 		{name: "unknown team", argv: []string{"--team", "nope"}, wantCode: cmdutil.ExitNotFound, wantPages: []int{}, wantJSONN: -1},
+		{name: "unknown role", argv: []string{"--role", "bogus"}, format: "json",
+			fetchErr: &client.Error{Status: 400, ID: "api.context.invalid_body_param.app_error", Message: "Invalid or missing role in request body."},
+			wantCode: cmdutil.ExitUsage, wantErr: []string{`--role "bogus": the server has no such role`}, wantJSONN: -1},
 		{name: "forbidden", fetchErr: &client.Error{Status: 403, Message: "no permission"}, wantCode: cmdutil.ExitAuth, wantJSONN: -1},
 		{name: "all pages", argv: []string{"--all", "--page", "7"}, format: "json",
 			pages:     map[int][]*model.User{0: listTestUsers(200), 1: listTestUsers(200), 2: listTestUsers(50)},
@@ -144,7 +148,7 @@ func TestListRun(t *testing.T) {
 				}
 			}
 			for _, s := range tt.wantErr {
-				if !strings.Contains(e.ErrOut.String(), s) {
+				if !strings.Contains(e.ErrOut.String(), s) && (err == nil || !strings.Contains(err.Error(), s)) {
 					t.Errorf("stderr lacks %q:\n%s", s, e.ErrOut)
 				}
 			}

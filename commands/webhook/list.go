@@ -161,14 +161,8 @@ func resolveListScope(ctx context.Context, c client.Client, opts *ListOptions) (
 		if err != nil {
 			return nil, err
 		}
-		var errs []error
-		for _, r := range refs {
-			if r.Err != nil {
-				errs = append(errs, r.Err)
-			}
-		}
-		if len(errs) > 0 {
-			return nil, errors.Join(errs...)
+		if err := cmdutil.RequireResolvedToRead(refs); err != nil {
+			return nil, err
 		}
 		s.teams = map[string]bool{}
 		for _, r := range refs {

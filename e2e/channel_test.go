@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -408,6 +409,38 @@ func TestChannelList(t *testing.T) {
 	expectCode(t, r, 5)
 	if r.Stdout != "" {
 		t.Errorf("stdout: %s", r.Stdout)
+	}
+}
+
+// Without a team, the channels of archived teams are left out with a note; naming the team
+// lists them.
+func TestChannelListArchivedTeam(t *testing.T) {
+	teamID, team := chanTeam(t)
+	chanMake(t, teamID, "kept", "O")
+	if status, b := api(t, http.MethodDelete, "/api/v4/teams/"+teamID, nil); status != http.StatusOK {
+		t.Fatalf("archiving the team: %d %s", status, b)
+	}
+	c := newCLI(t)
+	c.login("admin")
+	r := c.run("", "channel", "list", "--json")
+	expectCode(t, r, 0)
+	for _, ch := range decodeJSON[[]map[string]any](t, r.Stdout) {
+		if ch["team_id"] == teamID {
+			t.Fatalf("a channel of the archived team is listed: %v", ch)
+		}
+	}
+	if !regexp.MustCompile(`\d+ channels of archived teams not shown: name the teams to list them`).MatchString(r.Stderr) {
+		t.Errorf("stderr lacks the note: %q", r.Stderr)
+	}
+	r = c.run("", "channel", "list", team, "--json")
+	expectCode(t, r, 0)
+	var names []string
+	for _, ch := range decodeJSON[[]map[string]any](t, r.Stdout) {
+		names = append(names, ch["name"].(string))
+	}
+	slices.Sort(names)
+	if want := []string{"kept", "off-topic", "town-square"}; !slices.Equal(names, want) {
+		t.Errorf("channels of the named archived team: %q, want %q", names, want)
 	}
 }
 

@@ -38,7 +38,9 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 		ValidArgsFunction: cmdutil.CompleteTeams(f),
 		Short:             "List the channels of teams",
 		Long: `List the public and private channels of the given teams (names or IDs, as arguments or with
---file), or of every team when none is given. Direct and group messages are not listed.
+--file), or of every team when none is given. Direct and group messages are not listed. With
+no team given, the channels of archived teams are left out and a note on stderr counts them:
+name an archived team to list its channels.
 
 Each channel is one of: public, private or archived (an archived channel is only "archived",
 whatever its type). --public, --private and --archived show only those; given together they

@@ -37,12 +37,20 @@ size-check: build ## fail if bin/matterctl is larger than MAX_BIN_BYTES
 	@size=$$(wc -c < $(BIN)); echo "$(BIN): $$size bytes (limit $(MAX_BIN_BYTES))"; \
 	if [ "$$size" -gt $(MAX_BIN_BYTES) ]; then echo "$(BIN) is larger than $(MAX_BIN_BYTES) bytes" >&2; exit 1; fi
 
-test: test-unit test-e2e ## run every test: unit (with the fuzz seed inputs), then end-to-end against a real server
+test: test-unit build sandbox-build ## run every test: unit (with the fuzz seed inputs), then end-to-end against a real server alongside a short run of every fuzz target
+	@# The fuzz run goes at the lowest CPU priority alongside the end-to-end tests, which mostly
+	@# wait on the server; its output follows theirs.
+	@nice -n 19 env FUZZPARALLEL=1 .ci/fuzz.sh $(FUZZTIME_SHORT) > .fuzz.log 2>&1 & fuzz=$$!; \
+	$(MAKE) --no-print-directory test-e2e; e2e=$$?; \
+	wait $$fuzz; fz=$$?; \
+	echo "== fuzz, $(FUZZTIME_SHORT) per target (make fuzz for longer runs)"; cat .fuzz.log; \
+	if [ $$fz -ne 0 ]; then echo "the fuzz run failed" >&2; fi; \
+	[ $$e2e -eq 0 ] && [ $$fz -eq 0 ]
 
 test-unit: ## unit tests (no server needed), with the fuzz targets' seed inputs
 	$(GO) test -race -count=1 ./...
 
-# How long `make test-fuzz` (run by CI after make test) fuzzes each target, and `make fuzz`.
+# How long `make test` and `make test-fuzz` fuzz each target, and `make fuzz`.
 FUZZTIME_SHORT ?= 3s
 FUZZTIME       ?= 2m
 
@@ -87,4 +95,4 @@ bench-e2e: build sandbox-build ## server benchmarks (direct and +10 ms each way)
 	MATTERCTL_BIN=$(CURDIR)/$(BIN) MATTERCTL_BENCH=1 $(GO) test -tags e2e -count=$(BENCH_COUNT) -timeout 60m -run '^$$' -bench '$(BENCH)' -benchtime 1x ./e2e/
 
 clean: ## remove build output (not the cached server binary)
-	rm -rf bin dist .e2e.log
+	rm -rf bin dist .e2e.log .fuzz.log

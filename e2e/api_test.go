@@ -220,9 +220,7 @@ func TestJSONIntoRealJQ(t *testing.T) {
 		{"version", "--json"},
 		{"api", "/users", "--paginate"},
 	} {
-		cmd := exec.Command("sh", "-c", fmt.Sprintf("%q %s | %q -e . > /dev/null", bin, strings.Join(args, " "), jq))
-		cmd.Env = append(c.environ(), "MATTERCTL_CONFIG="+cfg)
-		if out, err := cmd.CombinedOutput(); err != nil {
+		if out, err := runPiped(t, append(c.environ(), "MATTERCTL_CONFIG="+cfg), args, fmt.Sprintf("%q -e . > /dev/null", jq)); err != nil {
 			t.Fatalf("%v | jq: %v\n%s", args, err, out)
 		}
 	}

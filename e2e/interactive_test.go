@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -68,7 +69,15 @@ func (tm *term) wait() int {
 	case err := <-errc:
 		<-tm.done
 		tm.mu.Lock()
-		recordRun(tm.cmd.Args[1:], "", tm.out.String(), "", "")
+		// Streams redirected away from the terminal (startTermWith) are recorded too.
+		var stdout, stderr string
+		if b, ok := tm.cmd.Stdout.(fmt.Stringer); ok {
+			stdout = b.String()
+		}
+		if b, ok := tm.cmd.Stderr.(fmt.Stringer); ok {
+			stderr = b.String()
+		}
+		recordRun(tm.cmd.Args[1:], "", tm.out.String()+stdout, stderr, "")
 		tm.mu.Unlock()
 		if err != nil {
 			if ee, ok := err.(*exec.ExitError); ok {

@@ -85,6 +85,7 @@ func plRunIn(t testing.TB, c *cli, dir string, timeout time.Duration, args ...st
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()
+	recordRun(args, "", out.String(), errOut.String(), c.configFile())
 	if ctx.Err() != nil {
 		t.Fatalf("matterctl %s: did not end within %s\nstdout: %s\nstderr: %s", strings.Join(args, " "), timeout, clip(out.String()), clip(errOut.String()))
 	}

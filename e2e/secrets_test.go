@@ -53,6 +53,41 @@ func recordRun(argv []string, stdin, stdout, stderr, configFile string) {
 	}
 }
 
+// runPiped runs `matterctl args | consumer` through sh, with env, and returns the consumer's
+// output (stdout and stderr) and the pipeline's error. matterctl's stdout and stderr are kept
+// on the side (tee) and recorded like any other run.
+func runPiped(t *testing.T, env []string, args []string, consumer string) ([]byte, error) {
+	t.Helper()
+	dir := t.TempDir()
+	outFile, errFile := filepath.Join(dir, "stdout"), filepath.Join(dir, "stderr")
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	script := fmt.Sprintf("set -o pipefail; %q %s 2>%q | tee %q | %s", bin, strings.Join(quoted, " "), errFile, outFile, consumer)
+	cmd := exec.Command("bash", "-c", script)
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	stdout, _ := os.ReadFile(outFile)
+	stderr, _ := os.ReadFile(errFile)
+	recordRun(args, "", string(stdout), string(stderr), configOf(env))
+	return out, err
+}
+
+// configOf is the MATTERCTL_CONFIG or XDG_CONFIG_HOME config file named in env, or "".
+func configOf(env []string) string {
+	path := ""
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "XDG_CONFIG_HOME="); ok && path == "" {
+			path = filepath.Join(v, "matterctl", "config.json")
+		}
+		if v, ok := strings.CutPrefix(kv, "MATTERCTL_CONFIG="); ok {
+			path = v
+		}
+	}
+	return path
+}
+
 // profileTokens returns the tokens stored in a matterctl config file.
 func profileTokens(path string) []string {
 	if path == "" {

@@ -46,6 +46,7 @@ func TestCtrlCCancelsInFlightRequest(t *testing.T) {
 	start := time.Now()
 	_ = cmd.Process.Signal(syscall.SIGINT)
 	err := cmd.Wait()
+	recordRun(cmd.Args[1:], "", "", errOut.String(), "")
 	ee, ok := err.(*exec.ExitError)
 	if !ok || ee.ExitCode() != 130 {
 		t.Fatalf("exit %v after SIGINT, want 130; stderr %q", err, errOut.String())

@@ -752,9 +752,7 @@ func TestUserList(t *testing.T) {
 			t.Skip("jq is not installed")
 		}
 		stableTotal(t, func() int {
-			cmd := exec.Command("sh", "-c", fmt.Sprintf("%q user list --all --json | %q length", bin, jq))
-			cmd.Env = c.environ()
-			out, err := cmd.CombinedOutput()
+			out, err := runPiped(t, c.environ(), []string{"user", "list", "--all", "--json"}, fmt.Sprintf("%q length", jq))
 			if err != nil {
 				t.Fatalf("user list --all --json | jq length: %v\n%s", err, out)
 			}

@@ -48,9 +48,6 @@ func botKind() cmdutil.Kind[*model.Bot] { return cmdutil.Bots() }
 // botCreationSetting is the server setting that allows bot accounts to be created.
 var botCreationSetting = cmdutil.Setting{Key: "ServiceSettings.EnableBotAccountCreation", Want: "true"}
 
-// userTokensSetting is the server setting that allows personal access tokens, bots' included.
-var userTokensSetting = cmdutil.Setting{Key: "ServiceSettings.EnableUserAccessTokens", Want: "true"}
-
 // owners maps the owner IDs of bots to what lists show of them: the owner's username, or the
 // ID itself for owners that are not users (bots created by plugins). Safe for concurrent use.
 type owners struct {

@@ -140,7 +140,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 			err = errors.New("the server returned no token")
 		}
 		if err != nil {
-			err = cmdutil.RefusedBy(err, "app.user_access_token.disabled", "personal access tokens", userTokensSetting)
+			err = cmdutil.RefusedBy(err, "app.user_access_token.disabled", "personal access token creation", cmdutil.UserAccessTokensSetting)
 			return fmt.Errorf("bot %s was created, but not its token: %w (create one with `matterctl token generate %s <description>`)",
 				created.Username, err, created.Username)
 		}

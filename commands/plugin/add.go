@@ -206,8 +206,8 @@ func addOne(ctx context.Context, opts *AddOptions, c client.Client, up *uploader
 	if err != nil {
 		var apiErr *client.Error
 		if errors.As(err, &apiErr) && isBodyTooLarge(apiErr) {
-			ref.record(settingMaxFileSize)
-			return nil, &refusedError{msg: ref.tooLarge(ctx, res.Size), err: err}
+			ref.Record(settingMaxFileSize, "")
+			return nil, &cmdutil.RefusedError{Msg: ref.tooLarge(ctx, res.Size), Err: err}
 		}
 		if apiErr != nil && apiErr.ID == "app.plugin.install_id.app_error" {
 			return nil, fmt.Errorf("plugin %s is already installed: add --force to replace it", local.Id)

@@ -16,7 +16,6 @@ import (
 
 	"github.com/matterctl/matterctl/client"
 	"github.com/matterctl/matterctl/commands/cmdutil"
-	"github.com/matterctl/matterctl/printer"
 )
 
 // NewCmdPlugin builds the `plugin` group.
@@ -117,14 +116,17 @@ func installedPlugins(ctx context.Context, c client.Client) (map[string]*Plugin,
 
 // The server settings that can refuse plugin requests.
 var (
-	settingEnable         = cmdutil.Setting{Key: "PluginSettings.Enable", Want: "true"}
-	settingEnableUploads  = cmdutil.Setting{Key: "PluginSettings.EnableUploads", Want: "true"}
+	settingEnable        = cmdutil.Setting{Key: "PluginSettings.Enable", Want: "true"}
+	settingEnableUploads = cmdutil.Setting{Key: "PluginSettings.EnableUploads", Want: "true",
+		Fix: "set PluginSettings.EnableUploads to true in config.json or with MM_PLUGINSETTINGS_ENABLEUPLOADS=true and restart the server; the System Console and the API cannot change it"}
 	settingRequireSig     = cmdutil.Setting{Key: "PluginSettings.RequirePluginSignature", Want: "false"}
 	settingInsecureURL    = cmdutil.Setting{Key: "PluginSettings.AllowInsecureDownloadURL", Want: "true"}
 	settingMarketplace    = cmdutil.Setting{Key: "PluginSettings.EnableMarketplace", Want: "true"}
 	settingRemoteMarket   = cmdutil.Setting{Key: "PluginSettings.EnableRemoteMarketplace", Want: "true"}
-	settingMarketplaceURL = cmdutil.Setting{Key: "PluginSettings.MarketplaceURL", Want: "the marketplace's URL"}
-	settingMaxFileSize    = cmdutil.Setting{Key: "FileSettings.MaxFileSize", Want: "a larger size in bytes"}
+	settingMarketplaceURL = cmdutil.Setting{Key: "PluginSettings.MarketplaceURL", Want: "the marketplace's URL",
+		Fix: "check PluginSettings.MarketplaceURL (MM_PLUGINSETTINGS_MARKETPLACEURL) and that the server can reach it"}
+	settingMaxFileSize = cmdutil.Setting{Key: "FileSettings.MaxFileSize", Want: "a larger size in bytes",
+		Fix: "raise FileSettings.MaxFileSize (System Console, config.json or MM_FILESETTINGS_MAXFILESIZE), or use `matterctl plugin install-url`"}
 )
 
 // Error IDs of the server's plugin refusals.
@@ -143,45 +145,16 @@ func pluginsRefusal(err error) error {
 	return cmdutil.RefusedBy(err, errPluginsDisabled, "the plugin system", settingEnable)
 }
 
-// SettingsError is a refusal that one of several server settings may cause: the server's
-// answer does not say which. It names them all, each with its environment variable.
-type SettingsError struct {
-	What     string // "uploading plugins"
-	Settings []cmdutil.Setting
-	Err      error
-}
-
-func (e *SettingsError) Error() string {
-	names := make([]string, len(e.Settings))
-	for i, s := range e.Settings {
-		names[i] = s.Key + "=" + s.Want + " (" + s.Env() + ")"
-	}
-	msg := e.What + " is disabled on the server: it needs " + joinAnd(names)
-	if apiErr := client.AsError(e.Err); apiErr != nil && apiErr.RequestID != "" {
-		msg += " [request " + apiErr.RequestID + "]"
-	}
-	return msg
-}
-
-func joinAnd(items []string) string {
-	if len(items) <= 1 {
-		return strings.Join(items, "")
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
-
 // refusals turns the server's refusals of uploads and installs into errors that name the
 // settings behind them, reading the server's configuration (once) to tell which one it is when
-// the account may read it, and gives the remedy once after a run.
+// the account may read it; the embedded cmdutil.Refusals gives the remedies once after a run.
 type refusals struct {
+	cmdutil.Refusals
 	c    client.Client
 	what string // "uploading plugins", "installing plugins from a URL"
 
 	once sync.Once
 	cfg  *model.Config
-
-	mu  sync.Mutex
-	hit []cmdutil.Setting
 }
 
 func newRefusals(c client.Client, what string) *refusals { return &refusals{c: c, what: what} }
@@ -197,16 +170,6 @@ func (r *refusals) config(ctx context.Context) *model.Config {
 		}
 	})
 	return r.cfg
-}
-
-func (r *refusals) record(s ...cmdutil.Setting) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, one := range s {
-		if !slices.Contains(r.hit, one) {
-			r.hit = append(r.hit, one)
-		}
-	}
 }
 
 // uploadSettings are the settings that refuse uploads and URL installs, narrowed to the ones
@@ -234,15 +197,6 @@ func (r *refusals) uploadSettings(ctx context.Context) []cmdutil.Setting {
 	return off
 }
 
-// settingsError names settings: one as a *cmdutil.SettingError, several as a *SettingsError.
-func (r *refusals) settingsError(what string, settings []cmdutil.Setting, err error) error {
-	r.record(settings...)
-	if len(settings) == 1 {
-		return &cmdutil.SettingError{What: what, Setting: settings[0], Err: err}
-	}
-	return &SettingsError{What: what, Settings: settings, Err: err}
-}
-
 // Check returns err, or an error naming the settings behind it when it is a refusal.
 func (r *refusals) Check(ctx context.Context, err error) error {
 	apiErr := client.AsError(err)
@@ -251,42 +205,42 @@ func (r *refusals) Check(ctx context.Context, err error) error {
 	}
 	switch {
 	case apiErr.ID == errUploadsDisabled:
-		return r.settingsError(r.what, r.uploadSettings(ctx), err)
+		return r.Refuse(r.what, err, r.uploadSettings(ctx)...)
 	case apiErr.ID == errPluginsDisabled && r.what != "":
 		// Install from a URL answers this ID for all three upload settings.
-		return r.settingsError(r.what, r.uploadSettings(ctx), err)
+		return r.Refuse(r.what, err, r.uploadSettings(ctx)...)
 	case apiErr.ID == errPluginsDisabled:
-		return r.settingsError("the plugin system", []cmdutil.Setting{settingEnable}, err)
+		return r.Refuse("the plugin system", err, settingEnable)
 	case apiErr.ID == errMarketplaceDisabled:
-		return r.settingsError("the plugin marketplace", []cmdutil.Setting{settingMarketplace}, err)
+		return r.Refuse("the plugin marketplace", err, settingMarketplace)
 	case apiErr.ID == errDownloadFailed && strings.Contains(apiErr.Detail, "insecure url"):
 		return r.insecureURL(err)
 	case strings.HasPrefix(apiErr.ID, errMarketplaceFetch):
-		r.record(settingMarketplaceURL)
-		return &refusedError{
-			msg: fmt.Sprintf("the server could not reach its marketplace (%s, %s; %s): %s",
+		r.Record(settingMarketplaceURL, "")
+		return &cmdutil.RefusedError{
+			Msg: fmt.Sprintf("the server could not reach its marketplace (%s, %s; %s): %s",
 				settingMarketplaceURL.Key, settingMarketplaceURL.Env(), settingRemoteMarket.Key, describeAPI(apiErr)),
-			err: err,
+			Err: err,
 		}
 	case apiErr.ID == errMarketplaceNotFound:
-		return &refusedError{
-			msg: fmt.Sprintf("the marketplace has no such plugin; with %s (%s) off only prepackaged plugins are offered",
+		return &cmdutil.RefusedError{
+			Msg: fmt.Sprintf("the marketplace has no such plugin; with %s (%s) off only prepackaged plugins are offered",
 				settingRemoteMarket.Key, settingRemoteMarket.Env()),
-			err: err,
+			Err: err,
 		}
 	case isBodyTooLarge(apiErr):
-		r.record(settingMaxFileSize)
-		return &refusedError{msg: r.tooLarge(ctx, 0), err: err}
+		r.Record(settingMaxFileSize, "")
+		return &cmdutil.RefusedError{Msg: r.tooLarge(ctx, 0), Err: err}
 	}
 	return err
 }
 
 // insecureURL is the refusal of an http:// download URL.
 func (r *refusals) insecureURL(err error) error {
-	r.record(settingInsecureURL)
-	return &refusedError{
-		msg: "the server refuses to download plugins from http:// URLs (" + settingInsecureURL.Key + ", " + settingInsecureURL.Env() + "): use https:// or allow it",
-		err: err,
+	r.Record(settingInsecureURL, "")
+	return &cmdutil.RefusedError{
+		Msg: "the server refuses to download plugins from http:// URLs (" + settingInsecureURL.Key + ", " + settingInsecureURL.Env() + "): use https:// or allow it",
+		Err: err,
 	}
 }
 
@@ -304,10 +258,10 @@ func (r *refusals) CheckDownload(ctx context.Context, err error, rawURL string) 
 		return r.insecureURL(err)
 	}
 	if cfg == nil {
-		return &refusedError{
-			msg: "the server could not download the bundle; for an http:// URL it needs " + settingInsecureURL.Key +
+		return &cmdutil.RefusedError{
+			Msg: "the server could not download the bundle; for an http:// URL it needs " + settingInsecureURL.Key +
 				" (" + settingInsecureURL.Env() + "), else check that the server can reach the URL",
-			err: err,
+			Err: err,
 		}
 	}
 	return err
@@ -340,67 +294,6 @@ func describeAPI(e *client.Error) string {
 		return e.Message + " (" + e.Detail + ")"
 	}
 	return e.Message
-}
-
-// Hint prints, once after a run, how to change each setting that refused a request.
-func (r *refusals) Hint(p *printer.Printer) {
-	for _, h := range r.hints() {
-		p.Errorf("%s", h)
-	}
-}
-
-// Attach returns err carrying the hints of the settings that refused requests so far, for a
-// command that ends with that error: the hints print after its error line.
-func (r *refusals) Attach(err error) error {
-	hints := r.hints()
-	if err == nil || len(hints) == 0 {
-		return err
-	}
-	return &hintedError{err: err, hint: strings.Join(hints, "\n")}
-}
-
-// hints are the "hint: …" lines for the settings that refused requests so far.
-func (r *refusals) hints() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	var out []string
-	for _, s := range r.hit {
-		switch s {
-		case settingEnableUploads:
-			out = append(out, fmt.Sprintf("hint: set %s to true in config.json or with %s=true and restart the server; the System Console and the API cannot change it", s.Key, s.Env()))
-		case settingMarketplaceURL:
-			out = append(out, fmt.Sprintf("hint: check %s (%s) and that the server can reach it", s.Key, s.Env()))
-		case settingMaxFileSize:
-			out = append(out, fmt.Sprintf("hint: raise %s (System Console, config.json or %s), or use `matterctl plugin install-url`", s.Key, s.Env()))
-		default:
-			out = append(out, "hint: "+s.Remedy())
-		}
-	}
-	return out
-}
-
-// hintedError is an error with the remedy that client.Describe prints after it.
-type hintedError struct {
-	err  error
-	hint string
-}
-
-func (e *hintedError) Error() string { return e.err.Error() }
-func (e *hintedError) Unwrap() error { return e.err }
-func (e *hintedError) Hint() string  { return e.hint }
-
-// refusedError is a refusal explained in a sentence; the exit code is 1 (the server's
-// configuration), so it does not unwrap to the API error.
-type refusedError struct {
-	msg string
-	err error
-}
-
-func (e *refusedError) Error() string {
-	if apiErr := client.AsError(e.err); apiErr != nil && apiErr.RequestID != "" {
-		return e.msg + " [request " + apiErr.RequestID + "]"
-	}
-	return e.msg
 }
 
 // stateName is a plugin state as people read it.

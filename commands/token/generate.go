@@ -107,22 +107,16 @@ func generateRun(ctx context.Context, opts *GenerateOptions) error {
 	return nil
 }
 
-// hintError adds a remedy line to an API error; the exit code stays the API error's.
-type hintError struct {
-	err  error
-	hint string
-}
-
-func (e *hintError) Error() string { return e.err.Error() + "\n" + e.hint }
-func (e *hintError) Unwrap() error { return e.err }
-
-// withTokenHint explains the two usual causes of a refused token operation.
+// withTokenHint explains the two usual causes of a refused token operation: the server's
+// setting (exit 1, naming it), or a missing permission (exit 4, with a hint).
 func withTokenHint(err error) error {
-	switch client.StatusOf(err) {
-	case http.StatusNotImplemented:
-		return &hintError{err: err, hint: "hint: personal access tokens are disabled on this server: enable ServiceSettings.EnableUserAccessTokens (System Console > Integrations > Integration Management)"}
-	case http.StatusForbidden:
-		return &hintError{err: err, hint: "hint: check that personal access tokens are enabled (ServiceSettings.EnableUserAccessTokens) and that the user has the create_user_access_token permission (System Console > Users > Manage Roles)"}
+	if refused := cmdutil.RefusedBy(err, "app.user_access_token.disabled", "personal access token creation", cmdutil.UserAccessTokensSetting); refused != err {
+		return cmdutil.WithHint(refused, "hint: "+cmdutil.UserAccessTokensSetting.Remedy())
+	}
+	if client.StatusOf(err) == http.StatusForbidden {
+		s := cmdutil.UserAccessTokensSetting
+		return cmdutil.WithHint(err, "hint: check that personal access tokens are enabled ("+s.Key+", "+s.Env()+
+			") and that the user has the create_user_access_token permission (System Console > Users > Manage Roles)")
 	}
 	return err
 }

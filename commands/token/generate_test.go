@@ -147,17 +147,27 @@ func TestGenerateRun(t *testing.T) {
 }
 
 func TestGenerateHints(t *testing.T) {
-	for status, want := range map[int]string{
-		http.StatusNotImplemented: "EnableUserAccessTokens",
-		http.StatusForbidden:      "create_user_access_token",
+	for _, tt := range []struct {
+		err  *client.Error
+		exit int
+		want []string
+	}{
+		{&client.Error{Status: http.StatusNotImplemented, ID: "app.user_access_token.disabled", Message: "m"}, cmdutil.ExitError,
+			[]string{"personal access token creation is disabled on the server (ServiceSettings.EnableUserAccessTokens, MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS)",
+				"\nhint: set ServiceSettings.EnableUserAccessTokens to true"}},
+		{&client.Error{Status: http.StatusForbidden, Message: "m"}, cmdutil.ExitAuth,
+			[]string{"m (HTTP 403)\nhint: check that personal access tokens are enabled (ServiceSettings.EnableUserAccessTokens, MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS)", "create_user_access_token"}},
+		{&client.Error{Status: http.StatusBadRequest, Message: "m"}, cmdutil.ExitError, []string{"m"}},
 	} {
-		err := withTokenHint(&client.Error{Status: status, Message: "m"})
+		err := withTokenHint(tt.err)
 		msg := cmdutil.ErrorMessage(err)
-		if !strings.Contains(msg, want) {
-			t.Errorf("status %d: message %q, want %q", status, msg, want)
+		for _, want := range tt.want {
+			if !strings.Contains(msg, want) {
+				t.Errorf("status %d: message %q, want %q", tt.err.Status, msg, want)
+			}
 		}
-		if client.StatusOf(err) != status {
-			t.Errorf("status %d lost: %d", status, client.StatusOf(err))
+		if code := cmdutil.ExitCode(err); code != tt.exit {
+			t.Errorf("status %d: exit %d, want %d", tt.err.Status, code, tt.exit)
 		}
 	}
 }

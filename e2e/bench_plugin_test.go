@@ -113,18 +113,8 @@ func BenchmarkPluginAdd100MB(b *testing.B) {
 	mb := float64(fi.Size()) / 1e6
 
 	// The server refuses uploads above FileSettings.MaxFileSize (100 MiB by default).
-	cfg := apiJSON[map[string]map[string]any](b, http.MethodGet, "/api/v4/config", nil)
-	oldMax := cfg["FileSettings"]["MaxFileSize"]
-	setMax := func(v any) {
-		if status, body := api(b, http.MethodPut, "/api/v4/config/patch", map[string]any{"FileSettings": map[string]any{"MaxFileSize": v}}); status != http.StatusOK {
-			b.Fatalf("PUT /config/patch FileSettings.MaxFileSize: HTTP %d: %s", status, body)
-		}
-	}
-	setMax(fi.Size() * 2)
-	b.Cleanup(func() {
-		setMax(oldMax)
-		plRemove(b, harness.PluginHovercard)
-	})
+	setServerSetting(b, "FileSettings", "MaxFileSize", fi.Size()*2)
+	b.Cleanup(func() { plRemove(b, harness.PluginHovercard) })
 
 	// The floor, measured first: the ratios below are to its mean.
 	var floor time.Duration

@@ -45,10 +45,7 @@ func btCreate(t testing.TB, username string) string {
 // btSetBotCreation sets ServiceSettings.EnableBotAccountCreation through the API.
 func btSetBotCreation(t testing.TB, on bool) {
 	t.Helper()
-	patch := map[string]any{"ServiceSettings": map[string]any{"EnableBotAccountCreation": on}}
-	if status, b := api(t, http.MethodPut, "/api/v4/config/patch", patch); status != http.StatusOK {
-		t.Fatalf("PUT /config/patch: HTTP %d: %s", status, b)
-	}
+	patchServerSetting(t, "ServiceSettings", "EnableBotAccountCreation", on)
 }
 
 func TestBotMmctlLines(t *testing.T) {
@@ -161,10 +158,7 @@ func TestBotLifecycle(t *testing.T) {
 }
 
 func TestBotCreateRefusedBySetting(t *testing.T) {
-	cfg := apiJSON[map[string]any](t, http.MethodGet, "/api/v4/config", nil)
-	was, _ := cfg["ServiceSettings"].(map[string]any)["EnableBotAccountCreation"].(bool)
-	btSetBotCreation(t, false)
-	t.Cleanup(func() { btSetBotCreation(t, was) })
+	setServerSetting(t, "ServiceSettings", "EnableBotAccountCreation", false)
 	c := newCLI(t)
 	c.login("bot-refused")
 	name := unique("bt")

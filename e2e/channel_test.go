@@ -92,14 +92,7 @@ func chanIsMember(t testing.TB, channelID, userID string) bool {
 // the server took it.
 func chanSetDeletion(t testing.TB, on bool) {
 	t.Helper()
-	patch := map[string]any{"ServiceSettings": map[string]any{"EnableAPIChannelDeletion": on}}
-	if status, b := api(t, http.MethodPut, "/api/v4/config/patch", patch); status != http.StatusOK {
-		t.Fatalf("PUT /config/patch: HTTP %d: %s", status, b)
-	}
-	cfg := apiJSON[map[string]any](t, http.MethodGet, "/api/v4/config", nil)
-	if got := cfg["ServiceSettings"].(map[string]any)["EnableAPIChannelDeletion"]; got != on {
-		t.Fatalf("EnableAPIChannelDeletion is %v after setting it to %v", got, on)
-	}
+	patchServerSetting(t, "ServiceSettings", "EnableAPIChannelDeletion", on)
 }
 
 // chanLines is stdout's non-empty lines.

@@ -166,6 +166,40 @@ func apiJSON[T any](t testing.TB, method, path string, body any) T {
 
 var uniq atomic.Int64
 
+// patchServerSetting sets Section.Key in the server's configuration through the API and checks
+// that the server took it (a value forced by an MM_* variable would not be). It returns the
+// value it replaced.
+func patchServerSetting(t testing.TB, section, key string, v any) (old any) {
+	t.Helper()
+	read := func() any {
+		return apiJSON[map[string]map[string]any](t, http.MethodGet, "/api/v4/config", nil)[section][key]
+	}
+	old = read()
+	if status, b := api(t, http.MethodPut, "/api/v4/config/patch", map[string]any{section: map[string]any{key: v}}); status != http.StatusOK {
+		t.Fatalf("PUT /config/patch %s.%s=%v: HTTP %d: %s", section, key, v, status, b)
+	}
+	// Compared as JSON numbers decode (float64), so that 10 and 10.0 are the same.
+	var want any
+	if b, err := json.Marshal(v); err == nil {
+		_ = json.Unmarshal(b, &want)
+	}
+	if got := read(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("%s.%s is %v after setting it to %v (forced by the environment?)", section, key, got, v)
+	}
+	return old
+}
+
+// setServerSetting is patchServerSetting, with the old value restored when the test ends.
+func setServerSetting(t testing.TB, section, key string, v any) {
+	t.Helper()
+	old := patchServerSetting(t, section, key, v)
+	t.Cleanup(func() {
+		if status, b := api(t, http.MethodPut, "/api/v4/config/patch", map[string]any{section: map[string]any{key: old}}); status != http.StatusOK {
+			t.Errorf("restoring %s.%s: HTTP %d: %s", section, key, status, b)
+		}
+	})
+}
+
 // unique returns a fresh lowercase name with the given prefix, unique within the run.
 func unique(prefix string) string {
 	return fmt.Sprintf("%s%d%d", prefix, time.Now().UnixNano()%1e6, uniq.Add(1))

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -200,24 +201,8 @@ func plFresh(t testing.TB, ids ...string) {
 // when the test ends.
 func plSetPluginSettings(t testing.TB, set map[string]any) {
 	t.Helper()
-	cfg := apiJSON[map[string]map[string]any](t, http.MethodGet, "/api/v4/config", nil)
-	old := map[string]any{}
-	for k := range set {
-		old[k] = cfg["PluginSettings"][k]
-	}
-	patch := func(v map[string]any) {
-		t.Helper()
-		if status, b := api(t, http.MethodPut, "/api/v4/config/patch", map[string]any{"PluginSettings": v}); status != http.StatusOK {
-			t.Fatalf("PUT /config/patch %v: HTTP %d: %s", v, status, b)
-		}
-	}
-	t.Cleanup(func() { patch(old) })
-	patch(set)
-	got := apiJSON[map[string]map[string]any](t, http.MethodGet, "/api/v4/config", nil)["PluginSettings"]
-	for k, v := range set {
-		if fmt.Sprint(got[k]) != fmt.Sprint(v) {
-			t.Fatalf("PluginSettings.%s = %v after the patch, want %v (forced by the environment?)", k, got[k], v)
-		}
+	for _, k := range slices.Sorted(maps.Keys(set)) {
+		setServerSetting(t, "PluginSettings", k, set[k])
 	}
 }
 
@@ -859,16 +844,7 @@ func TestPluginAddTooLarge(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := apiJSON[map[string]map[string]any](t, http.MethodGet, "/api/v4/config", nil)
-	old := cfg["FileSettings"]["MaxFileSize"]
-	setMax := func(v any) {
-		t.Helper()
-		if status, b := api(t, http.MethodPut, "/api/v4/config/patch", map[string]any{"FileSettings": map[string]any{"MaxFileSize": v}}); status != http.StatusOK {
-			t.Fatalf("PUT /config/patch FileSettings.MaxFileSize: HTTP %d: %s", status, b)
-		}
-	}
-	t.Cleanup(func() { setMax(old) })
-	setMax(fi.Size() / 2)
+	setServerSetting(t, "FileSettings", "MaxFileSize", fi.Size()/2)
 	dir := t.TempDir()
 	plCopy(t, fx, dir, "hc.tar.gz")
 	r := plRunIn(t, plAdmin(t), dir, time.Minute, "plugin", "add", "hc.tar.gz", "--force")

@@ -100,14 +100,7 @@ func tmSnapshot(t testing.TB, names ...string) string {
 // the server took it. The sandbox keeps the setting in config.json so that tests can flip it.
 func tmSetTeamDeletion(t testing.TB, on bool) {
 	t.Helper()
-	patch := map[string]any{"ServiceSettings": map[string]any{"EnableAPITeamDeletion": on}}
-	if status, b := api(t, http.MethodPut, "/api/v4/config/patch", patch); status != http.StatusOK {
-		t.Fatalf("PUT /config/patch: HTTP %d: %s", status, b)
-	}
-	cfg := apiJSON[map[string]any](t, http.MethodGet, "/api/v4/config", nil)
-	if got := cfg["ServiceSettings"].(map[string]any)["EnableAPITeamDeletion"]; got != on {
-		t.Fatalf("EnableAPITeamDeletion is %v after setting it to %v", got, on)
-	}
+	patchServerSetting(t, "ServiceSettings", "EnableAPITeamDeletion", on)
 }
 
 // tmNames is the first column of each plain output line.

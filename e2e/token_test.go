@@ -168,3 +168,20 @@ func TestTokenListRevoke(t *testing.T) {
 		t.Fatalf("tokens left: %v", left)
 	}
 }
+
+// With personal access tokens off, generate and list name the setting and its variable (exit 1).
+func TestTokenRefusedBySetting(t *testing.T) {
+	c := adminCLI(t)
+	name := unique("utok")
+	createUser(t, name)
+	setServerSetting(t, "ServiceSettings", "EnableUserAccessTokens", false)
+	r := c.run("", "token", "generate", name, "refused")
+	expectCode(t, r, 1)
+	want := "personal access token creation is disabled on the server (ServiceSettings.EnableUserAccessTokens, MM_SERVICESETTINGS_ENABLEUSERACCESSTOKENS)"
+	if !strings.Contains(r.Stderr, want) || !strings.Contains(r.Stderr, "\nhint: set ServiceSettings.EnableUserAccessTokens to true") {
+		t.Errorf("stderr: %q", r.Stderr)
+	}
+	if r.Stdout != "" {
+		t.Errorf("stdout: %q", r.Stdout)
+	}
+}

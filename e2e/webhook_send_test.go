@@ -81,19 +81,7 @@ func wsendOne(t testing.TB, channelID, text string) wsendPost {
 // value when the test ends.
 func wsendSetServiceSetting(t *testing.T, key string, on bool) {
 	t.Helper()
-	cfg := apiJSON[map[string]map[string]any](t, http.MethodGet, "/api/v4/config", nil)
-	was, ok := cfg["ServiceSettings"][key].(bool)
-	if !ok {
-		t.Fatalf("ServiceSettings.%s is not a boolean: %v", key, cfg["ServiceSettings"][key])
-	}
-	patch := func(v bool) {
-		body := map[string]any{"ServiceSettings": map[string]any{key: v}}
-		if status, b := api(t, http.MethodPut, "/api/v4/config/patch", body); status != http.StatusOK {
-			t.Fatalf("PUT /config/patch %s=%v: HTTP %d: %s", key, v, status, b)
-		}
-	}
-	t.Cleanup(func() { patch(was) })
-	patch(on)
+	setServerSetting(t, "ServiceSettings", key, on)
 }
 
 // wsendNoHookID fails when the hook's ID appears whole in r's output.

@@ -56,16 +56,7 @@ func whOutgoing(t testing.TB, id string) map[string]any {
 // whSetting sets ServiceSettings.<key> through the API and restores its value at cleanup.
 func whSetting(t testing.TB, key string, on bool) {
 	t.Helper()
-	cfg := apiJSON[map[string]any](t, http.MethodGet, "/api/v4/config", nil)
-	old := cfg["ServiceSettings"].(map[string]any)[key]
-	set := func(v any) {
-		patch := map[string]any{"ServiceSettings": map[string]any{key: v}}
-		if status, b := api(t, http.MethodPut, "/api/v4/config/patch", patch); status != http.StatusOK {
-			t.Fatalf("PUT /config/patch %s: HTTP %d: %s", key, status, b)
-		}
-	}
-	t.Cleanup(func() { set(old) })
-	set(on)
+	setServerSetting(t, "ServiceSettings", key, on)
 }
 
 // whIDs are the "id" fields of a JSON array of objects.

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
 
 	"github.com/matterctl/matterctl/client"
@@ -119,57 +118,13 @@ func channelLabel(ctx context.Context, c client.Client, id string, teams *cmduti
 	return teams.Label(ch)
 }
 
-// change is one field a modify verb changes.
-type change struct {
-	field, from, to string
-}
-
-// describeChanges names the fields changed, for the success line.
-func describeChanges(changes []change) string {
-	names := make([]string, len(changes))
-	for i, ch := range changes {
-		names[i] = ch.field
-	}
-	return strings.Join(names, ", ")
-}
-
-// reportNoChange says that hook already has the values given; in JSON it prints the hook.
-func reportNoChange(p *printer.Printer, h *cmdutil.Hook, dryRun bool) error {
-	p.Infof("%s webhook %s already has the values given: nothing to change", capitalize(h.Type()), h.Label())
-	if p.Structured() && !dryRun {
-		return p.Object(h, nil)
-	}
-	return nil
-}
-
-// reportPlan prints the changes a dry run would make.
-func reportPlan(p *printer.Printer, h *cmdutil.Hook, changes []change) {
-	for _, ch := range changes {
-		p.Infof("would change the %s of %s webhook %s from %q to %q", ch.field, h.Type(), h.Label(), ch.from, ch.to)
-	}
-}
-
 func modifyIncomingRun(ctx context.Context, opts *ModifyIncomingOptions) error {
-	p, err := opts.Printer()
+	m, err := startModification(ctx, opts.Printer, opts.Client, opts.Team, opts.Hook, cmdutil.IncomingHooks)
 	if err != nil {
 		return err
 	}
-	c, err := opts.Client()
-	if err != nil {
-		return err
-	}
-	scope, err := scopeFlags{Team: opts.Team}.resolve(ctx, c, cmdutil.IncomingHooks)
-	if err != nil {
-		return err
-	}
-	old, err := cmdutil.FindHook(ctx, c, opts.Hook, scope)
-	if err != nil {
-		return err
-	}
-	hook := *old.Incoming
-	var changes []change
-	var newChannel *model.Channel
-	var team *model.Team
+	c := m.c
+	hook := *m.old.Incoming
 	if opts.Channel != nil {
 		// A bare name is a channel of the webhook's team.
 		ch, t, err := resolveChannel(ctx, c, *opts.Channel, hook.TeamId)
@@ -180,47 +135,26 @@ func modifyIncomingRun(ctx context.Context, opts *ModifyIncomingOptions) error {
 			return fmt.Errorf("--channel %s: the channel is in another team than the webhook; a webhook cannot move to another team", *opts.Channel)
 		}
 		if ch.Id != hook.ChannelId {
-			changes = append(changes, change{"channel", channelLabel(ctx, c, hook.ChannelId, t), t.Label(ch)})
+			m.add("channel", channelLabel(ctx, c, hook.ChannelId, t), t.Label(ch))
 			hook.ChannelId = ch.Id
 		}
-		newChannel, team = ch, t.Team(ch.TeamId)
+		m.newChannel, m.team = ch, t.Team(ch.TeamId)
 	}
-	setString := func(field string, to *string, at *string) {
-		if to != nil && *to != *at {
-			changes = append(changes, change{field, *at, *to})
-			*at = *to
-		}
-	}
-	setString("display name", opts.DisplayName, &hook.DisplayName)
-	setString("description", opts.Description, &hook.Description)
-	setString("icon url", opts.Icon, &hook.IconURL)
+	m.setString("display name", opts.DisplayName, &hook.DisplayName)
+	m.setString("description", opts.Description, &hook.Description)
+	m.setString("icon url", opts.Icon, &hook.IconURL)
 	if opts.LockToChannel != nil && *opts.LockToChannel != hook.ChannelLocked {
-		changes = append(changes, change{"channel lock", strconv.FormatBool(hook.ChannelLocked), strconv.FormatBool(*opts.LockToChannel)})
+		m.add("channel lock", strconv.FormatBool(hook.ChannelLocked), strconv.FormatBool(*opts.LockToChannel))
 		hook.ChannelLocked = *opts.LockToChannel
 	}
-	if len(changes) == 0 {
-		return reportNoChange(p, old, opts.DryRun)
-	}
-	if opts.DryRun {
-		reportPlan(p, old, changes)
-		return nil
-	}
-	updated, _, err := c.UpdateIncomingWebhook(ctx, &hook)
-	if err != nil {
-		return cmdutil.IncomingHooksRefused(err)
-	}
-	if updated == nil {
-		updated = &hook
-	}
-	h := &cmdutil.Hook{Incoming: updated}
-	p.Successf("Updated %s webhook %s: %s", h.Type(), h.Label(), describeChanges(changes))
-	return printHook(ctx, c, p, h, newChannel, team, "")
-}
-
-// capitalize upper-cases the first letter of a word at the start of a line.
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return m.finish(ctx, opts.DryRun, func() (*cmdutil.Hook, error) {
+		updated, _, err := c.UpdateIncomingWebhook(ctx, &hook)
+		if err != nil {
+			return nil, cmdutil.IncomingHooksRefused(err)
+		}
+		if updated == nil {
+			updated = &hook
+		}
+		return &cmdutil.Hook{Incoming: updated}, nil
+	})
 }

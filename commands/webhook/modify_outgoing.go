@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/mattermost/mattermost/server/public/model"
 	"github.com/spf13/cobra"
 
 	"github.com/matterctl/matterctl/client"
@@ -135,90 +134,57 @@ MM_SERVICESETTINGS_ENABLEOUTGOINGWEBHOOKS).`,
 }
 
 func modifyOutgoingRun(ctx context.Context, opts *ModifyOutgoingOptions) error {
-	p, err := opts.Printer()
+	m, err := startModification(ctx, opts.Printer, opts.Client, opts.Team, opts.Hook, cmdutil.OutgoingHooks)
 	if err != nil {
 		return err
 	}
-	c, err := opts.Client()
-	if err != nil {
-		return err
-	}
-	scope, err := scopeFlags{Team: opts.Team}.resolve(ctx, c, cmdutil.OutgoingHooks)
-	if err != nil {
-		return err
-	}
-	old, err := cmdutil.FindHook(ctx, c, opts.Hook, scope)
-	if err != nil {
-		return err
-	}
-	hook := *old.Outgoing
-	var changes []change
-	var newChannel *model.Channel
-	var team *model.Team
+	c := m.c
+	hook := *m.old.Outgoing
 	if opts.Channel != nil {
 		to := ""
 		if *opts.Channel != "" {
-			if team, err = cmdutil.ResolveTeam(ctx, c, hook.TeamId); err != nil {
+			if m.team, err = cmdutil.ResolveTeam(ctx, c, hook.TeamId); err != nil {
 				return err
 			}
-			if newChannel, err = resolveHookChannel(ctx, c, *opts.Channel, team); err != nil {
+			if m.newChannel, err = resolveHookChannel(ctx, c, *opts.Channel, m.team); err != nil {
 				return err
 			}
-			to = newChannel.Id
+			to = m.newChannel.Id
 		}
 		if to != hook.ChannelId {
 			label := "every channel"
-			if newChannel != nil {
-				label = team.Name + ":" + newChannel.Name
+			if m.newChannel != nil {
+				label = m.team.Name + ":" + m.newChannel.Name
 			}
 			teams := &cmdutil.ChannelTeams{}
-			if team != nil {
-				teams.Add(team)
+			if m.team != nil {
+				teams.Add(m.team)
 			}
-			changes = append(changes, change{"channel", channelLabel(ctx, c, hook.ChannelId, teams), label})
+			m.add("channel", channelLabel(ctx, c, hook.ChannelId, teams), label)
 			hook.ChannelId = to
 		}
 	}
-	setString := func(field string, to *string, at *string) {
-		if to != nil && *to != *at {
-			changes = append(changes, change{field, *at, *to})
-			*at = *to
-		}
-	}
-	setString("display name", opts.DisplayName, &hook.DisplayName)
-	setString("description", opts.Description, &hook.Description)
-	setString("icon url", opts.Icon, &hook.IconURL)
-	setString("content type", opts.ContentType, &hook.ContentType)
-	setList := func(field string, to []string, at *[]string) {
-		if to != nil && !slices.Equal(to, *at) {
-			changes = append(changes, change{field, strings.Join(*at, ","), strings.Join(to, ",")})
-			*at = to
-		}
-	}
-	setList("trigger words", opts.TriggerWords, (*[]string)(&hook.TriggerWords))
-	setList("callback urls", opts.URLs, (*[]string)(&hook.CallbackURLs))
+	m.setString("display name", opts.DisplayName, &hook.DisplayName)
+	m.setString("description", opts.Description, &hook.Description)
+	m.setString("icon url", opts.Icon, &hook.IconURL)
+	m.setString("content type", opts.ContentType, &hook.ContentType)
+	m.setList("trigger words", opts.TriggerWords, (*[]string)(&hook.TriggerWords))
+	m.setList("callback urls", opts.URLs, (*[]string)(&hook.CallbackURLs))
 	if opts.TriggerWhen != nil && *opts.TriggerWhen != hook.TriggerWhen {
-		changes = append(changes, change{"trigger when", triggerWhenName(hook.TriggerWhen), triggerWhenName(*opts.TriggerWhen)})
+		m.add("trigger when", triggerWhenName(hook.TriggerWhen), triggerWhenName(*opts.TriggerWhen))
 		hook.TriggerWhen = *opts.TriggerWhen
 	}
 	if len(hook.TriggerWords) == 0 && hook.ChannelId == "" {
 		return cmdutil.FlagErrorf("the webhook would have neither a channel nor a trigger word: give --channel or --trigger-word")
 	}
-	if len(changes) == 0 {
-		return reportNoChange(p, old, opts.DryRun)
-	}
-	if opts.DryRun {
-		reportPlan(p, old, changes)
-		return nil
-	}
-	updated, _, err := c.UpdateOutgoingWebhook(ctx, &hook)
-	if err != nil {
-		return cmdutil.OutgoingHooksRefused(err)
-	}
-	if updated == nil {
-		updated = &hook
-	}
-	h := &cmdutil.Hook{Outgoing: updated}
-	p.Successf("Updated %s webhook %s: %s", h.Type(), h.Label(), describeChanges(changes))
-	return printHook(ctx, c, p, h, newChannel, team, "")
+	return m.finish(ctx, opts.DryRun, func() (*cmdutil.Hook, error) {
+		updated, _, err := c.UpdateOutgoingWebhook(ctx, &hook)
+		if err != nil {
+			return nil, cmdutil.OutgoingHooksRefused(err)
+		}
+		if updated == nil {
+			updated = &hook
+		}
+		return &cmdutil.Hook{Outgoing: updated}, nil
+	})
 }

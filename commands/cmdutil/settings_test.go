@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"errors"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/matterctl/matterctl/client"
@@ -69,5 +70,45 @@ func TestRefusalHintsOnce(t *testing.T) {
 	want := "hint: set ServiceSettings.EnableAPITeamDeletion to true (System Console, config.json or MM_SERVICESETTINGS_ENABLEAPITEAMDELETION=true), or use `matterctl team archive`\n"
 	if errOut.String() != want {
 		t.Errorf("stderr = %q\nwant     %q", errOut, want)
+	}
+}
+
+func TestRefusals(t *testing.T) {
+	a := Setting{Key: "PluginSettings.Enable", Want: "true"}
+	b := Setting{Key: "PluginSettings.EnableUploads", Want: "true", Fix: "set it in config.json"}
+	apiErr := &client.Error{Status: http.StatusNotImplemented, ID: "x", RequestID: "r9"}
+	var r Refusals
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_ = r.Refuse("uploading plugins", apiErr, a, b)
+			r.Record(a, "")
+		}()
+	}
+	wg.Wait()
+
+	one := r.Refuse("the plugin system", apiErr, a)
+	var se *SettingError
+	if !errors.As(one, &se) || ExitCode(one) != ExitError {
+		t.Errorf("one setting: %T %v, exit %d", one, one, ExitCode(one))
+	}
+	several := r.Refuse("uploading plugins", apiErr, a, b)
+	want := "uploading plugins is disabled on the server: it needs PluginSettings.Enable=true (MM_PLUGINSETTINGS_ENABLE) and PluginSettings.EnableUploads=true (MM_PLUGINSETTINGS_ENABLEUPLOADS) [request r9]"
+	if several.Error() != want || ExitCode(several) != ExitError {
+		t.Errorf("several settings:\n%s\nwant\n%s", several, want)
+	}
+
+	hints := r.Hints()
+	if len(hints) != 2 || hints[0] != "hint: "+a.Remedy() || hints[1] != "hint: set it in config.json" {
+		t.Errorf("hints = %q, want each setting once, in order, with its own fix", hints)
+	}
+	err := r.Attach(errors.New("2 of 3 files failed"))
+	if got := ErrorMessage(err); got != "2 of 3 files failed\n"+hints[0]+"\n"+hints[1] {
+		t.Errorf("attached message = %q", got)
+	}
+	if (&Refusals{}).Attach(nil) != nil || (&Refusals{}).Attach(errors.ErrUnsupported) != errors.ErrUnsupported {
+		t.Error("Attach changes an error when nothing was refused")
 	}
 }

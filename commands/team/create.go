@@ -183,9 +183,12 @@ func (s *teamSpec) normalize() error {
 		return fmt.Errorf("%s is required", missing[0])
 	case len(missing) > 1:
 		return fmt.Errorf("%s are required", strings.Join(missing, ", "))
+	case len(s.Name) > model.TeamNameMaxLength:
+		return fmt.Errorf("invalid team name %q: use %d to %d lowercase letters, digits and '-', starting and ending with a letter or digit",
+			safetext.Clip(s.Name, 64), model.TeamNameMinLength, model.TeamNameMaxLength)
 	case model.IsReservedTeamName(s.Name):
 		return fmt.Errorf("invalid team name %q: team names cannot start with a reserved word (admin, api, channel, help, login, plugins, signup, …)", safetext.Clip(s.Name, 64))
-	case !model.IsValidTeamName(s.Name) || len(s.Name) > model.TeamNameMaxLength:
+	case !model.IsValidTeamName(s.Name):
 		return fmt.Errorf("invalid team name %q: use %d to %d lowercase letters, digits and '-', starting and ending with a letter or digit",
 			safetext.Clip(s.Name, 64), model.TeamNameMinLength, model.TeamNameMaxLength)
 	case utf8.RuneCountInString(s.DisplayName) > model.TeamDisplayNameMaxRunes:

@@ -38,16 +38,106 @@ func WithIdempotent(ctx context.Context) context.Context {
 	return context.WithValue(ctx, idempotentKey{}, true)
 }
 
-// isIdempotent reports whether a request may be sent again. DELETE is left out although HTTP
-// calls it idempotent: a permanent delete that succeeded behind a 502 would fail as 404 when
-// repeated, and report a success as a failure.
+// isIdempotent reports whether a request may be sent again: reads, PUTs (they set a value)
+// except a password change that gives the current password, the POSTs that set a state, and
+// requests marked with WithIdempotent. DELETE is left out although HTTP calls it idempotent: a
+// permanent delete that succeeded behind a 502 would fail as 404 when repeated, and report a
+// success as a failure.
 func isIdempotent(req *http.Request) bool {
 	switch req.Method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodPut:
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
 		return true
+	case http.MethodPut:
+		return !checksCurrentPassword(req)
+	case http.MethodPost:
+		if settingPost(req.URL.Path) {
+			return true
+		}
 	}
 	marked, _ := req.Context().Value(idempotentKey{}).(bool)
 	return marked
+}
+
+// apiRoute is the part of an API path after /api/v4/, split on "/"; nil for other paths. The
+// server may be served under a subpath (https://host/mattermost/api/v4/...).
+func apiRoute(path string) []string {
+	i := strings.LastIndex(path, "/api/v4/")
+	if i < 0 {
+		return nil
+	}
+	return strings.Split(strings.Trim(path[i+len("/api/v4/"):], "/"), "/")
+}
+
+// settingPost reports the POST routes that set a state rather than add something: sent twice,
+// they leave the server as sent once and are answered the same. Enabling or disabling a bot or
+// a plugin, giving a bot an owner, restoring a team. Restoring a channel is not one of them: the
+// server refuses to restore a channel that is not archived (400).
+func settingPost(path string) bool {
+	r := apiRoute(path)
+	switch {
+	case len(r) == 3 && r[0] == "bots" && (r[2] == "enable" || r[2] == "disable"):
+		return true
+	case len(r) == 4 && r[0] == "bots" && r[2] == "assign":
+		return true
+	case len(r) == 3 && r[0] == "plugins" && (r[2] == "enable" || r[2] == "disable"):
+		return true
+	case len(r) == 3 && r[0] == "teams" && r[2] == "restore":
+		return true
+	}
+	return false
+}
+
+// checksCurrentPassword reports a password change that gives the current password (PUT
+// /users/{id}/password with current_password): once it succeeded, the password sent as current
+// is no longer it, and a second attempt would be refused, reporting a success as a failure.
+func checksCurrentPassword(req *http.Request) bool {
+	r := apiRoute(req.URL.Path)
+	if len(r) != 3 || r[0] != "users" || r[2] != "password" {
+		return false
+	}
+	if req.GetBody == nil {
+		return true
+	}
+	rc, err := req.GetBody()
+	if err != nil {
+		return true
+	}
+	defer rc.Close()
+	var body struct {
+		Current string `json:"current_password"`
+	}
+	if json.NewDecoder(io.LimitReader(rc, maxErrorBody)).Decode(&body) != nil {
+		return true
+	}
+	return body.Current != ""
+}
+
+// gatewayNote ends the message of a 502 or 504 answered to a request that is not sent again: the
+// gateway in front of the server may have passed the request on before it failed.
+const gatewayNote = "; a gateway answered in the server's place, so the server may have made the change"
+
+// AnswerLostError is the failure of an API request that changes something when the connection
+// broke before the answer arrived: the server may have made the change. The request is not sent
+// again (that could make the change twice), and the message says so. Webhook posts (outside
+// /api/v4/) are left to the command that sends them, which words its own message.
+type AnswerLostError struct{ Err error }
+
+func (e *AnswerLostError) Error() string {
+	return e.Err.Error() + ": the connection broke before the answer arrived, so the server may have made the change"
+}
+
+func (e *AnswerLostError) Unwrap() error { return e.Err }
+
+// Hint replaces the hint of a network failure (check the URL): the server was reached.
+func (e *AnswerLostError) Hint() string {
+	return "hint: check on the server whether the change was made before running the command again; the request was not sent twice so that the change is not made twice"
+}
+
+// lostAnswer reports a broken connection once a request was written: the server may have
+// received it whole and acted on it.
+func lostAnswer(err error) bool {
+	return errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // transport is matterctl's http.RoundTripper: it sets the User-Agent, retries idempotent
@@ -87,6 +177,19 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	// transient failures are retried only for requests that are safe to repeat.
 	rewindable := t.maxRetries > 0 && (req.Body == nil || req.Body == http.NoBody || req.GetBody != nil)
 	idempotent := isIdempotent(req)
+	// An API request that is not sent again after a broken connection or a gateway's 502 or
+	// 504 may have been acted on: its error says so.
+	unsure := !idempotent && apiRoute(req.URL.Path) != nil
+	finish := func(resp *http.Response, err error) (*http.Response, error) {
+		if err == nil && resp.StatusCode >= 400 {
+			note := ""
+			if unsure && (resp.StatusCode == http.StatusBadGateway || resp.StatusCode == http.StatusGatewayTimeout) {
+				note = gatewayNote
+			}
+			normaliseErrorBody(resp, note)
+		}
+		return resp, err
+	}
 
 	var waited time.Duration
 	body := req.Body
@@ -99,6 +202,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err := t.base.RoundTrip(r)
 
 		canRetry := rewindable && (idempotent || (err == nil && resp.StatusCode == http.StatusTooManyRequests))
+		if unsure && err != nil && ctx.Err() == nil && lostAnswer(err) {
+			return nil, &AnswerLostError{Err: err}
+		}
 		if !canRetry || attempt >= t.maxRetries || ctx.Err() != nil || !retryable(resp, err) {
 			return finish(resp, err)
 		}
@@ -124,13 +230,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		waited += wait
 	}
-}
-
-func finish(resp *http.Response, err error) (*http.Response, error) {
-	if err == nil && resp.StatusCode >= 400 {
-		normaliseErrorBody(resp)
-	}
-	return resp, err
 }
 
 // retryable reports a transient failure: the server or a proxy in front of it is overloaded or
@@ -230,7 +329,9 @@ func discard(resp *http.Response) {
 // normaliseErrorBody makes an error response decodable by model.AppErrorFromJSON with the
 // status set: Mattermost JSON errors get status_code when they lack it, anything else (a proxy's
 // HTML page, plain text, an empty body) is replaced by an AppError-shaped document.
-func normaliseErrorBody(resp *http.Response) {
+//
+// note, when not empty, is added to the message.
+func normaliseErrorBody(resp *http.Response, note string) {
 	var raw []byte
 	if resp.Body != nil {
 		raw, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
@@ -241,6 +342,11 @@ func normaliseErrorBody(resp *http.Response) {
 	var doc map[string]json.RawMessage
 	if json.Unmarshal(raw, &doc) == nil && doc != nil && (doc["id"] != nil || doc["message"] != nil) {
 		changed := false
+		var message string
+		if note != "" && json.Unmarshal(doc["message"], &message) == nil {
+			doc["message"], _ = json.Marshal(message + note)
+			changed = true
+		}
 		if !positiveNumber(doc["status_code"]) {
 			doc["status_code"] = json.RawMessage(strconv.Itoa(resp.StatusCode))
 			changed = true
@@ -268,6 +374,7 @@ func normaliseErrorBody(resp *http.Response) {
 	if text := bodyText(raw, resp.Header.Get("Content-Type")); text != "" {
 		msg += ": " + text
 	}
+	msg += note
 	out, _ := json.Marshal(struct {
 		ID         string `json:"id"`
 		Message    string `json:"message"`

@@ -568,3 +568,168 @@ func TestWithIdempotent(t *testing.T) {
 		t.Error("marked POST not reported idempotent")
 	}
 }
+
+// TestTransportRetriesByRoute: the routes whose method alone does not tell whether they are
+// safe to repeat: the POSTs that set a state are retried after a 503, other POSTs are not, and
+// a PUT of a password change that gives the current password is not.
+func TestTransportRetriesByRoute(t *testing.T) {
+	const id = "4xp9fdt8ptf3mfw8bftgpq3bnc"
+	tests := []struct {
+		method, path, body string
+		want               int // requests the server sees: 2 when retried
+	}{
+		{"POST", "/api/v4/bots/" + id + "/enable", "", 2},
+		{"POST", "/api/v4/bots/" + id + "/disable", "", 2},
+		{"POST", "/api/v4/bots/" + id + "/assign/" + id, "", 2},
+		{"POST", "/api/v4/plugins/com.example.demo/enable", "", 2},
+		{"POST", "/api/v4/plugins/com.example.demo/disable", "", 2},
+		{"POST", "/api/v4/teams/" + id + "/restore", "", 2},
+		{"POST", "/mattermost/api/v4/teams/" + id + "/restore", "", 2},
+		{"POST", "/api/v4/channels/" + id + "/restore", "", 1},
+		{"POST", "/api/v4/channels/" + id + "/move", `{"team_id":"x"}`, 1},
+		{"POST", "/api/v4/bots/" + id + "/convert_to_user", `{}`, 1},
+		{"POST", "/api/v4/bots", `{"username":"b"}`, 1},
+		{"POST", "/api/v4/teams/" + id + "/restore/more", "", 1},
+		{"POST", "/elsewhere/bots/" + id + "/enable", "", 1},
+		{"PUT", "/api/v4/users/" + id + "/password", `{"current_password":"old","new_password":"new"}`, 1},
+		{"PUT", "/api/v4/users/" + id + "/password", `{"new_password":"new"}`, 2},
+		{"PUT", "/api/v4/users/" + id + "/password", `{"current_password":"","new_password":"new"}`, 2},
+		{"PUT", "/api/v4/users/" + id + "/password", `not json`, 1},
+		{"PUT", "/api/v4/users/" + id + "/patch", `{"username":"x"}`, 2},
+		{"PUT", "/api/v4/users/" + id + "/roles", `{"roles":"system_user"}`, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path+" "+tt.body, func(t *testing.T) {
+			srv := newScriptServer(t, step{status: 503}, step{status: 200, body: "{}"})
+			hc, _ := testClient(t, Options{})
+			var body io.Reader
+			if tt.body != "" {
+				body = strings.NewReader(tt.body)
+			}
+			req, err := http.NewRequest(tt.method, srv.URL+tt.path, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if got := srv.count(); got != tt.want {
+				t.Errorf("the server saw %d requests, want %d", got, tt.want)
+			}
+			for i, r := range srv.recorded() {
+				if r.body != tt.body {
+					t.Errorf("request %d body = %q, want %q", i, r.body, tt.body)
+				}
+			}
+		})
+	}
+}
+
+// TestTransportAnswerLost: an API request that is not sent again after the connection broke
+// fails with an error that says the server may have made the change, and a hint that does not
+// send the user to the URL; requests that are safe to repeat are sent again instead, and
+// webhook posts (outside the API) are left to their command.
+func TestTransportAnswerLost(t *testing.T) {
+	ok := step{status: 200, body: "{}"}
+	tests := []struct {
+		name, method, path string
+		first              step
+		wantLost           bool
+		wantCount          int
+	}{
+		{"POST create, closed", "POST", "/api/v4/channels", step{hangup: true}, true, 1},
+		{"DELETE, reset", "DELETE", "/api/v4/users/u1?permanent=true", step{reset: true}, true, 1},
+		{"POST under a subpath", "POST", "/mm/api/v4/teams", step{hangup: true}, true, 1},
+		{"webhook post", "POST", "/hooks/abc", step{hangup: true}, false, 1},
+		{"PUT retried", "PUT", "/api/v4/teams/t1/patch", step{hangup: true}, false, 2},
+		{"state-setting POST retried", "POST", "/api/v4/bots/b1/enable", step{hangup: true}, false, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newScriptServer(t, tt.first, ok)
+			hc, _ := testClient(t, Options{})
+			var body io.Reader
+			if tt.method != "DELETE" {
+				body = strings.NewReader("{}")
+			}
+			req, err := http.NewRequest(tt.method, srv.URL+tt.path, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := hc.Do(req)
+			if resp != nil {
+				resp.Body.Close()
+			}
+			if got := srv.count(); got != tt.wantCount {
+				t.Errorf("the server saw %d requests, want %d", got, tt.wantCount)
+			}
+			var lost *AnswerLostError
+			isLost := errors.As(err, &lost)
+			if isLost != tt.wantLost {
+				t.Fatalf("error %v: AnswerLostError %v, want %v", err, isLost, tt.wantLost)
+			}
+			if tt.wantCount == 2 && err != nil {
+				t.Fatalf("retried request failed: %v", err)
+			}
+			if !tt.wantLost {
+				return
+			}
+			msg := Describe(err)
+			if !strings.Contains(msg, "the server may have made the change") || !strings.Contains(msg, "hint: check on the server") {
+				t.Errorf("message %q does not say the change may have been made", msg)
+			}
+			if strings.Contains(msg, "check the URL") {
+				t.Errorf("message %q sends the user to the URL, though the server was reached", msg)
+			}
+			if !AnswerLost(err) {
+				t.Errorf("AnswerLost(%v) = false", err)
+			}
+		})
+	}
+}
+
+// TestTransportGatewayNote: a 502 or 504 answered to an API request that is not sent again says
+// the server may have made the change; a 503, and requests that were retried, do not.
+func TestTransportGatewayNote(t *testing.T) {
+	html := step{status: 502, header: map[string]string{"Content-Type": "text/html"}, body: "<h1>502 Bad Gateway</h1>"}
+	tests := []struct {
+		name     string
+		method   string
+		path     string
+		step     step
+		wantNote bool
+	}{
+		{"POST 502 from a proxy", "POST", "/api/v4/channels", html, true},
+		{"DELETE 504 as Mattermost JSON", "DELETE", "/api/v4/channels/c1", step{status: 504, body: `{"id":"x.y","message":"upstream timed out","status_code":504}`}, true},
+		{"POST 503", "POST", "/api/v4/channels", step{status: 503}, false},
+		{"GET 502 after its retries", "GET", "/api/v4/users/me", html, false},
+		{"webhook post 502", "POST", "/hooks/abc", html, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newScriptServer(t, tt.step)
+			hc, _ := testClient(t, Options{})
+			req, err := http.NewRequest(tt.method, srv.URL+tt.path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp, err := hc.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var appErr *model.AppError
+			if !errors.As(model.AppErrorFromJSON(resp.Body), &appErr) {
+				t.Fatal("the body is not an AppError")
+			}
+			resp.Body.Close()
+			if appErr.StatusCode != tt.step.status {
+				t.Errorf("status_code %d, want %d", appErr.StatusCode, tt.step.status)
+			}
+			if got := strings.HasSuffix(appErr.Message, gatewayNote); got != tt.wantNote {
+				t.Errorf("message %q: note %v, want %v", appErr.Message, got, tt.wantNote)
+			}
+		})
+	}
+}

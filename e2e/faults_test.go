@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/matterctl/matterctl/e2e/faultproxy"
+	"github.com/matterctl/matterctl/e2e/harness"
 )
 
 // faultCLI runs matterctl as the admin through a fault proxy applying rule.
@@ -47,6 +49,41 @@ func pageOf(r *http.Request) int {
 	}
 	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	return n
+}
+
+// activeHumans returns the IDs of n active users who are not bots, creating the missing ones:
+// ensureUsers counts bots and deactivated users too, which other tests leave behind.
+func activeHumans(t *testing.T, n int) []string {
+	t.Helper()
+	var ids []string
+	for page := 0; len(ids) < n; page++ {
+		users := apiJSON[[]map[string]any](t, http.MethodGet, fmt.Sprintf("/api/v4/users?page=%d&per_page=200&active=true", page), nil)
+		for _, u := range users {
+			if b, _ := u["is_bot"].(bool); !b && len(ids) < n {
+				ids = append(ids, u["id"].(string))
+			}
+		}
+		if len(users) < 200 {
+			break
+		}
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for range n - len(ids) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			id := createUser(t, unique("bulk"))
+			mu.Lock()
+			ids = append(ids, id)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return ids
 }
 
 // TestFaultReadsRetried: every page of a user list first answers 503, 502 or 429 with
@@ -210,15 +247,7 @@ func TestFaultSlowerThanTimeout(t *testing.T) {
 // error line.
 func TestFaultCutMidList(t *testing.T) {
 	teamID := tmCreate(t, tmName(), false)
-	ensureUsers(t, 210)
-	var ids []string
-	for page := 0; len(ids) < 205; page++ {
-		for _, u := range apiJSON[[]map[string]any](t, http.MethodGet, fmt.Sprintf("/api/v4/users?page=%d&per_page=200&active=true", page), nil) {
-			if b, _ := u["is_bot"].(bool); !b {
-				ids = append(ids, u["id"].(string))
-			}
-		}
-	}
+	ids := activeHumans(t, 205)
 	for i := 0; i < len(ids); i += 200 {
 		batch := []map[string]any{}
 		for _, id := range ids[i:min(i+200, len(ids))] {
@@ -354,20 +383,8 @@ func TestFaultConcurrentProfiles(t *testing.T) {
 // lost after the server added its users and another batch meets a 503: every user is reported
 // once and ends a member; a re-run finds them all members already.
 func TestFaultMembersNoneLost(t *testing.T) {
-	ensureUsers(t, 460)
 	teamID := tmCreate(t, tmName(), false)
-	var ids []string
-	for page := 0; len(ids) < 450; page++ {
-		users := apiJSON[[]map[string]any](t, http.MethodGet, fmt.Sprintf("/api/v4/users?page=%d&per_page=200&active=true", page), nil)
-		if len(users) == 0 {
-			t.Fatalf("only %d active users", len(ids))
-		}
-		for _, u := range users {
-			if b, _ := u["is_bot"].(bool); !b && len(ids) < 450 {
-				ids = append(ids, u["id"].(string))
-			}
-		}
-	}
+	ids := activeHumans(t, 450)
 	path := t.TempDir() + "/members.txt"
 	if err := os.WriteFile(path, []byte(strings.Join(ids, "\n")+"\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -429,5 +446,518 @@ func TestFaultMembersNoneLost(t *testing.T) {
 	r = c.mustRun("", "team", "users", "add", teamID, "--file", path)
 	if n := strings.Count(r.Stderr, "already a member"); n != len(ids) {
 		t.Errorf("the re-run says %d users are already members, want %d", n, len(ids))
+	}
+}
+
+// mutFixture is what the cases of TestFaultMutationPolicy share: made once, through the API.
+type mutFixture struct {
+	teamID, teamName string // the team the channels, hooks and members are made in
+	otherTeamID      string // the team channels move to
+	adminID          string
+	townSquare       string // a channel of teamID for the incoming hooks
+	pluginID         string // an installed plugin (webapp only: enabling it starts no process)
+	pluginBundle     string // its bundle
+}
+
+// mutRun is one prepared run of a verb: fresh objects for it alone.
+type mutRun struct {
+	args    []string
+	path    string      // the URL path of the request that makes the change
+	changed func() bool // whether the server holds the change the verb makes
+}
+
+// mutCase is one mutating verb. retried is the policy of `matterctl help retries` for it: a
+// 503 answered in place of the request, and an answer lost after the server acted, are sent
+// again only when the request is safe to repeat.
+type mutCase struct {
+	verb    string
+	method  string
+	retried bool
+	// webhook send has rules of its own (its --help): a 503 is retried (the post was not made),
+	// an answer lost is not, and it says so in its own words.
+	sendRules bool
+	// streamed: the body is read from a file as it is sent (plugin add) and cannot be sent
+	// twice, so not even a 429 is retried.
+	streamed bool
+	serial   bool // changes server-wide state another case would see (a plugin's)
+	setup    func(t *testing.T, fx *mutFixture) mutRun
+}
+
+// mutFault is one way the first request of a verb fails. unsure: after it, for all matterctl
+// can tell, the server may have acted (a gateway's 502 may come after the server got the
+// request, though here it never does).
+type mutFault struct {
+	name   string
+	fault  faultproxy.Fault
+	unsure bool
+}
+
+var mutFaults = []mutFault{
+	{"503", faultproxy.Fault{Status: http.StatusServiceUnavailable}, false},
+	{"502", faultproxy.Fault{Status: http.StatusBadGateway}, true},
+	{"429", faultproxy.Fault{Status: http.StatusTooManyRequests, RetryAfter: "1"}, false},
+	{"lost answer", faultproxy.Fault{Hangup: true, Forward: true}, true},
+}
+
+// mutLostWords is how matterctl tells, after an answer lost on a request it does not send
+// again, that the change may have been made; mutSendLostWords how webhook send tells it.
+const (
+	mutLostWords     = "the server may have made the change"
+	mutSendLostWords = "the post may have been made"
+)
+
+func mutUser(t *testing.T, prefix string) (id, name string) {
+	t.Helper()
+	name = unique(prefix)
+	id = createUser(t, name)
+	mutDropUser(t, id)
+	return id, name
+}
+
+// mutDropUser permanently deletes a user or a bot when the test ends, so that the runs do not
+// pile up users (other tests count them).
+func mutDropUser(t *testing.T, id string) {
+	t.Cleanup(func() { api(t, http.MethodDelete, "/api/v4/users/"+id+"?permanent=true", nil) })
+}
+
+// mutDropUsername is mutDropUser for a user the verb under test may have created.
+func mutDropUsername(t *testing.T, name string) {
+	t.Cleanup(func() {
+		if s, b := api(t, http.MethodGet, "/api/v4/users/username/"+name, nil); s == http.StatusOK {
+			api(t, http.MethodDelete, "/api/v4/users/"+decodeJSON[map[string]any](t, string(b))["id"].(string)+"?permanent=true", nil)
+		}
+	})
+}
+
+func mutUserField(t *testing.T, id, field string) any {
+	t.Helper()
+	return apiJSON[map[string]any](t, http.MethodGet, "/api/v4/users/"+id, nil)[field]
+}
+
+func mutTeam(t *testing.T) (id, name string) {
+	t.Helper()
+	name = tmName()
+	return tmCreate(t, name, false), name
+}
+
+func mutBot(t *testing.T) (id, name string) {
+	t.Helper()
+	name = unique("mbot")
+	id = btCreate(t, name)
+	mutDropUser(t, id)
+	return id, name
+}
+
+func mutBotField(t *testing.T, id, field string) any {
+	t.Helper()
+	return apiJSON[map[string]any](t, http.MethodGet, "/api/v4/bots/"+id+"?include_deleted=true", nil)[field]
+}
+
+func mutIncoming(t *testing.T, channelID string) string {
+	t.Helper()
+	h := apiJSON[map[string]any](t, http.MethodPost, "/api/v4/hooks/incoming", map[string]any{"channel_id": channelID, "display_name": unique("mhook")})
+	id := h["id"].(string)
+	t.Cleanup(func() { api(t, http.MethodDelete, "/api/v4/hooks/incoming/"+id, nil) })
+	return id
+}
+
+func mutIsTeamMember(t *testing.T, teamID, userID string) bool {
+	t.Helper()
+	status, b := api(t, http.MethodGet, "/api/v4/teams/"+teamID+"/members/"+userID, nil)
+	if status != http.StatusOK {
+		return false
+	}
+	return decodeJSON[map[string]any](t, string(b))["delete_at"].(float64) == 0
+}
+
+func mutChannelField(t *testing.T, id, field string) any {
+	t.Helper()
+	return chanGet(t, id)[field]
+}
+
+// mutCases are the mutating verbs of every group, each with the request that makes its change.
+func mutCases() []mutCase {
+	return []mutCase{
+		// user
+		{verb: "user create", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mnew")
+			mutDropUsername(t, name)
+			return mutRun{
+				args: []string{"user", "create", "--username", name, "--email", name + "@example.com", "--password", "Passw0rd-" + name},
+				path: "/api/v4/users",
+				changed: func() bool {
+					s, _ := api(t, http.MethodGet, "/api/v4/users/username/"+name, nil)
+					return s == http.StatusOK
+				},
+			}
+		}},
+		{verb: "user deactivate", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mdeac")
+			return mutRun{[]string{"user", "deactivate", name}, "/api/v4/users/" + id + "/active",
+				func() bool { return mutUserField(t, id, "delete_at").(float64) != 0 }}
+		}},
+		{verb: "user activate", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mact")
+			apiJSON[map[string]any](t, http.MethodPut, "/api/v4/users/"+id+"/active", map[string]any{"active": false})
+			return mutRun{[]string{"user", "activate", name}, "/api/v4/users/" + id + "/active",
+				func() bool { return mutUserField(t, id, "delete_at").(float64) == 0 }}
+		}},
+		{verb: "user delete", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mdel")
+			return mutRun{[]string{"user", "delete", name, "--confirm"}, "/api/v4/users/" + id,
+				func() bool { return userGone(t, id) }}
+		}},
+		{verb: "user edit username", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "medit")
+			to := unique("medited")
+			return mutRun{[]string{"user", "edit", "username", name, to}, "/api/v4/users/" + id + "/patch",
+				func() bool { return mutUserField(t, id, "username") == to }}
+		}},
+		// token
+		{verb: "token generate", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mtok")
+			return mutRun{[]string{"token", "generate", name, "fault test"}, "/api/v4/users/" + id + "/tokens",
+				func() bool { return len(serverTokens(t, id)) > 0 }}
+		}},
+		{verb: "token revoke", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, _ := mutUser(t, "mrev")
+			tok := apiJSON[map[string]any](t, http.MethodPost, "/api/v4/users/"+id+"/tokens", map[string]any{"description": "fault test"})
+			tokID := tok["id"].(string)
+			return mutRun{[]string{"token", "revoke", tokID, "--yes"}, "/api/v4/users/tokens/revoke",
+				func() bool { _, ok := serverTokens(t, id)[tokID]; return !ok }}
+		}},
+		// roles
+		{verb: "roles system-admin", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mrole")
+			return mutRun{[]string{"roles", "system-admin", name}, "/api/v4/users/" + id + "/roles",
+				func() bool { return strings.Contains(mutUserField(t, id, "roles").(string), "system_admin") }}
+		}},
+		{verb: "roles member", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mmem")
+			apiJSON[map[string]any](t, http.MethodPut, "/api/v4/users/"+id+"/roles", map[string]any{"roles": "system_user system_admin"})
+			return mutRun{[]string{"roles", "member", name}, "/api/v4/users/" + id + "/roles",
+				func() bool { return !strings.Contains(mutUserField(t, id, "roles").(string), "system_admin") }}
+		}},
+		// team
+		{verb: "team create", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := tmName()
+			t.Cleanup(func() {
+				if team := tmByName(t, name); team != nil {
+					api(t, http.MethodDelete, "/api/v4/teams/"+team["id"].(string)+"?permanent=true", nil)
+				}
+			})
+			return mutRun{[]string{"team", "create", "--name", name, "--display-name", "Fault " + name}, "/api/v4/teams",
+				func() bool { return tmByName(t, name) != nil }}
+		}},
+		{verb: "team archive", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutTeam(t)
+			return mutRun{[]string{"team", "archive", name, "--yes"}, "/api/v4/teams/" + id,
+				func() bool { return tmArchived(t, name) }}
+		}},
+		{verb: "team restore", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutTeam(t)
+			api(t, http.MethodDelete, "/api/v4/teams/"+id, nil)
+			return mutRun{[]string{"team", "restore", name}, "/api/v4/teams/" + id + "/restore",
+				func() bool { return !tmArchived(t, name) }}
+		}},
+		{verb: "team delete", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutTeam(t)
+			return mutRun{[]string{"team", "delete", name, "--yes"}, "/api/v4/teams/" + id,
+				func() bool { return tmByName(t, name) == nil }}
+		}},
+		{verb: "team rename", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutTeam(t)
+			return mutRun{[]string{"team", "rename", name, "--display-name", "Renamed " + name}, "/api/v4/teams/" + id + "/patch",
+				func() bool { return tmMustExist(t, name)["display_name"] == "Renamed "+name }}
+		}},
+		{verb: "team modify", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutTeam(t)
+			return mutRun{[]string{"team", "modify", name, "--private"}, "/api/v4/teams/" + id + "/privacy",
+				func() bool { return tmMustExist(t, name)["type"] == "I" }}
+		}},
+		{verb: "team users add", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mtadd")
+			return mutRun{[]string{"team", "users", "add", fx.teamID, name}, "/api/v4/teams/" + fx.teamID + "/members/batch",
+				func() bool { return mutIsTeamMember(t, fx.teamID, id) }}
+		}},
+		{verb: "team users remove", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mtrm")
+			addToTeam(t, fx.teamID, id)
+			return mutRun{[]string{"team", "users", "remove", fx.teamID, name}, "/api/v4/teams/" + fx.teamID + "/members/" + id,
+				func() bool { return !mutIsTeamMember(t, fx.teamID, id) }}
+		}},
+		// channel
+		{verb: "channel create", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mch-")
+			return mutRun{[]string{"channel", "create", "--team", fx.teamID, "--name", name, "--display-name", "Fault " + name}, "/api/v4/channels",
+				func() bool { return chanNamed(t, fx.teamID, name) != nil }}
+		}},
+		{verb: "channel archive", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mcharc-")
+			id := chanMake(t, fx.teamID, name, "O")
+			return mutRun{[]string{"channel", "archive", fx.teamName + ":" + name}, "/api/v4/channels/" + id,
+				func() bool { return chanArchived(t, id) }}
+		}},
+		{verb: "channel unarchive", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mchun-")
+			id := chanMake(t, fx.teamID, name, "O")
+			chanArchive(t, id)
+			return mutRun{[]string{"channel", "unarchive", fx.teamName + ":" + name}, "/api/v4/channels/" + id + "/restore",
+				func() bool { return !chanArchived(t, id) }}
+		}},
+		{verb: "channel delete", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mchdel-")
+			id := chanMake(t, fx.teamID, name, "O")
+			return mutRun{[]string{"channel", "delete", fx.teamName + ":" + name, "--yes"}, "/api/v4/channels/" + id,
+				func() bool { return chanGet(t, id) == nil }}
+		}},
+		{verb: "channel rename", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mchren-")
+			id := chanMake(t, fx.teamID, name, "O")
+			return mutRun{[]string{"channel", "rename", fx.teamName + ":" + name, "--display-name", "Renamed " + name}, "/api/v4/channels/" + id + "/patch",
+				func() bool { return mutChannelField(t, id, "display_name") == "Renamed "+name }}
+		}},
+		{verb: "channel modify", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mchmod-")
+			id := chanMake(t, fx.teamID, name, "O")
+			return mutRun{[]string{"channel", "modify", fx.teamName + ":" + name, "--private"}, "/api/v4/channels/" + id + "/privacy",
+				func() bool { return mutChannelField(t, id, "type") == "P" }}
+		}},
+		{verb: "channel move", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mchmv-")
+			id := chanMake(t, fx.teamID, name, "O")
+			return mutRun{[]string{"channel", "move", fx.otherTeamID, fx.teamName + ":" + name}, "/api/v4/channels/" + id + "/move",
+				func() bool { return mutChannelField(t, id, "team_id") == fx.otherTeamID }}
+		}},
+		{verb: "channel users add", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mchadd-")
+			id := chanMake(t, fx.teamID, name, "O")
+			uid, uname := mutUser(t, "mcadd")
+			addToTeam(t, fx.teamID, uid)
+			return mutRun{[]string{"channel", "users", "add", fx.teamName + ":" + name, uname}, "/api/v4/channels/" + id + "/members",
+				func() bool { return chanIsMember(t, id, uid) }}
+		}},
+		{verb: "channel users remove", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mchrm-")
+			id := chanMake(t, fx.teamID, name, "O")
+			uid, uname := mutUser(t, "mcrm")
+			addToTeam(t, fx.teamID, uid)
+			chanAddMember(t, id, uid)
+			return mutRun{[]string{"channel", "users", "remove", fx.teamName + ":" + name, uname}, "/api/v4/channels/" + id + "/members/" + uid,
+				func() bool { return !chanIsMember(t, id, uid) }}
+		}},
+		// bot
+		{verb: "bot create", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			name := unique("mnbot")
+			mutDropUsername(t, name)
+			return mutRun{[]string{"bot", "create", name}, "/api/v4/bots",
+				func() bool {
+					s, _ := api(t, http.MethodGet, "/api/v4/users/username/"+name, nil)
+					return s == http.StatusOK
+				}}
+		}},
+		{verb: "bot update", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutBot(t)
+			return mutRun{[]string{"bot", "update", name, "--display-name", "Updated " + name}, "/api/v4/bots/" + id,
+				func() bool { return mutBotField(t, id, "display_name") == "Updated "+name }}
+		}},
+		{verb: "bot disable", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutBot(t)
+			return mutRun{[]string{"bot", "disable", name}, "/api/v4/bots/" + id + "/disable",
+				func() bool { return mutBotField(t, id, "delete_at").(float64) != 0 }}
+		}},
+		{verb: "bot enable", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutBot(t)
+			apiJSON[map[string]any](t, http.MethodPost, "/api/v4/bots/"+id+"/disable", nil)
+			return mutRun{[]string{"bot", "enable", name}, "/api/v4/bots/" + id + "/enable",
+				func() bool { return mutBotField(t, id, "delete_at").(float64) == 0 }}
+		}},
+		{verb: "bot assign", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutBot(t)
+			uid, uname := mutUser(t, "mowner")
+			return mutRun{[]string{"bot", "assign", name, uname}, "/api/v4/bots/" + id + "/assign/" + uid,
+				func() bool { return mutBotField(t, id, "owner_id") == uid }}
+		}},
+		// webhook
+		{verb: "webhook create-incoming", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			ch := chanMake(t, fx.teamID, unique("mwhin-"), "O")
+			return mutRun{[]string{"webhook", "create-incoming", "--channel", ch, "--display-name", "fault"}, "/api/v4/hooks/incoming",
+				func() bool {
+					return len(apiJSON[[]map[string]any](t, http.MethodGet, "/api/v4/hooks/incoming?team_id="+fx.teamID+"&per_page=200", nil)) > 0 &&
+						mutHooksIn(t, fx.teamID, ch) > 0
+				}}
+		}},
+		{verb: "webhook modify-incoming", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id := mutIncoming(t, fx.townSquare)
+			return mutRun{[]string{"webhook", "modify-incoming", id, "--description", "modified"}, "/api/v4/hooks/incoming/" + id,
+				func() bool { return whIncoming(t, id)["description"] == "modified" }}
+		}},
+		{verb: "webhook create-outgoing", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			word := unique("mword")
+			return mutRun{[]string{"webhook", "create-outgoing", "--team", fx.teamID, "--trigger-word", word, "--url", "http://127.0.0.1:9/hook", "--display-name", word},
+				"/api/v4/hooks/outgoing",
+				func() bool {
+					for _, h := range apiJSON[[]map[string]any](t, http.MethodGet, "/api/v4/hooks/outgoing?team_id="+fx.teamID+"&per_page=200", nil) {
+						if h["display_name"] == word {
+							return true
+						}
+					}
+					return false
+				}}
+		}},
+		{verb: "webhook delete", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id := mutIncoming(t, fx.townSquare)
+			return mutRun{[]string{"webhook", "delete", id, "--yes"}, "/api/v4/hooks/incoming/" + id,
+				func() bool { return whIncoming(t, id) == nil }}
+		}},
+		{verb: "webhook send", method: http.MethodPost, sendRules: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			ch := chanMake(t, fx.teamID, unique("mwhsend-"), "O")
+			id := mutIncoming(t, ch)
+			text := unique("fault message ")
+			return mutRun{[]string{"webhook", "send", id, "--text", text}, "/hooks/" + id,
+				func() bool { return len(wsendFind(t, ch, text)) > 0 }}
+		}},
+		// plugin
+		{verb: "plugin enable", method: http.MethodPost, retried: true, serial: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			apiJSON[map[string]any](t, http.MethodPost, "/api/v4/plugins/"+fx.pluginID+"/disable", nil)
+			return mutRun{[]string{"plugin", "enable", fx.pluginID}, "/api/v4/plugins/" + fx.pluginID + "/enable",
+				func() bool { return plInstalled(t)[fx.pluginID] }}
+		}},
+		{verb: "plugin disable", method: http.MethodPost, retried: true, serial: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			apiJSON[map[string]any](t, http.MethodPost, "/api/v4/plugins/"+fx.pluginID+"/enable", nil)
+			return mutRun{[]string{"plugin", "disable", fx.pluginID}, "/api/v4/plugins/" + fx.pluginID + "/disable",
+				func() bool { return !plInstalled(t)[fx.pluginID] }}
+		}},
+		{verb: "plugin add", method: http.MethodPost, streamed: true, serial: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			plRemove(t, fx.pluginID)
+			return mutRun{[]string{"plugin", "add", fx.pluginBundle, "--force"}, "/api/v4/plugins",
+				func() bool { _, ok := plInstalled(t)[fx.pluginID]; return ok }}
+		}},
+	}
+}
+
+// mutHooksIn counts the incoming webhooks of a channel.
+func mutHooksIn(t *testing.T, teamID, channelID string) int {
+	t.Helper()
+	n := 0
+	for _, h := range apiJSON[[]map[string]any](t, http.MethodGet, "/api/v4/hooks/incoming?team_id="+teamID+"&per_page=200", nil) {
+		if h["channel_id"] == channelID {
+			n++
+		}
+	}
+	return n
+}
+
+// TestFaultMutationPolicy: for a mutating verb of every group, the first request that makes
+// the change is failed three ways, and the verb does what `matterctl help retries` says: a 503
+// in place of the request is sent again only when the request is safe to repeat, a 429 always
+// is, and an answer lost after the server acted is sent again only when safe, else reported as
+// a change that may have been made. The server ends with the change made exactly when the
+// command says so.
+func TestFaultMutationPolicy(t *testing.T) {
+	teamID, teamName := mutTeam(t)
+	otherTeamID, _ := mutTeam(t)
+	fx := &mutFixture{
+		teamID: teamID, teamName: teamName, otherTeamID: otherTeamID,
+		adminID:    apiJSON[map[string]any](t, http.MethodGet, "/api/v4/users/me", nil)["id"].(string),
+		townSquare: chanNamed(t, teamID, "town-square")["id"].(string),
+	}
+	addToTeam(t, otherTeamID, fx.adminID)
+	btSetBotCreation(t, true)
+	tmSetTeamDeletion(t, true)
+	chanSetDeletion(t, true)
+	t.Cleanup(func() { tmSetTeamDeletion(t, false); chanSetDeletion(t, false) })
+	plugin := plFixture(t, harness.PluginWebappOnly)
+	plFresh(t, plugin.ID)
+	dir := t.TempDir()
+	plRunIn(t, plAdmin(t), dir, time.Minute, "plugin", "add", plCopy(t, plugin, dir, "web.tar.gz"))
+	if _, ok := plInstalled(t)[plugin.ID]; !ok {
+		t.Fatalf("the test plugin %s is not installed", plugin.ID)
+	}
+	fx.pluginID, fx.pluginBundle = plugin.ID, filepath.Join(dir, "web.tar.gz")
+
+	for _, tc := range mutCases() {
+		t.Run(tc.verb, func(t *testing.T) {
+			if !tc.serial {
+				t.Parallel()
+			}
+			for _, f := range mutFaults {
+				t.Run(f.name, func(t *testing.T) {
+					if !tc.serial {
+						t.Parallel()
+					}
+					mutCheck(t, fx, tc, f)
+				})
+			}
+		})
+	}
+}
+
+func mutCheck(t *testing.T, fx *mutFixture, tc mutCase, f mutFault) {
+	if tc.sendRules && f.fault.Status == http.StatusBadGateway {
+		t.Skip("webhook send tells a gateway's 502 from Mattermost's by the error document, and the fault proxy's looks like Mattermost's")
+	}
+	run := tc.setup(t, fx)
+	if run.changed() {
+		t.Fatal("the change is made before the verb runs")
+	}
+	var mu sync.Mutex
+	seen := 0
+	c, p := faultCLI(t, func(r *http.Request) *faultproxy.Fault {
+		if r.Method != tc.method || r.URL.Path != run.path {
+			return nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		seen++
+		if seen == 1 {
+			fault := f.fault
+			return &fault
+		}
+		return nil
+	})
+	r := c.run("", run.args...)
+	sent := 0
+	for _, e := range p.Log() {
+		if e.Method == tc.method && e.Path == run.path {
+			sent++
+		}
+	}
+	retried := tc.retried || (f.fault.Status == http.StatusTooManyRequests && !tc.streamed) ||
+		(tc.sendRules && f.fault.Status == http.StatusServiceUnavailable)
+	lostWords := mutLostWords
+	if tc.sendRules {
+		lostWords = mutSendLostWords
+	}
+	wantSent, wantChanged := 1, f.fault.Forward
+	if retried {
+		wantSent, wantChanged = 2, true
+	}
+	changed := run.changed()
+	t.Logf("matterctl %s: exit %d, %d × %s %s, changed %v; stderr: %s", strings.Join(run.args, " "), r.Code, sent, tc.method, run.path, changed, strings.TrimSpace(r.Stderr))
+	if sent != wantSent {
+		t.Errorf("%d requests %s %s, want %d (retried: %v)", sent, tc.method, run.path, wantSent, retried)
+		if sent == 0 {
+			for _, e := range p.Log() {
+				t.Logf("  the proxy saw %s %s → %d", e.Method, e.Path, e.Status)
+			}
+		}
+	}
+	if changed != wantChanged {
+		t.Errorf("the server holds the change: %v, want %v", changed, wantChanged)
+	}
+	switch {
+	case retried && r.Code != 0:
+		t.Errorf("exit %d after a retried %s, want 0: %s", r.Code, f.name, r.Stderr)
+	case !retried && r.Code == 0:
+		t.Errorf("exit 0 after a %s that was not retried: %s", f.name, r.Stderr)
+	case !retried && f.fault.Status != 0 && !strings.Contains(r.Stderr, strconv.Itoa(f.fault.Status)):
+		t.Errorf("the error does not name the %d: %q", f.fault.Status, r.Stderr)
+	case !retried && f.unsure && !strings.Contains(r.Stderr, lostWords):
+		t.Errorf("the error does not say the change may have been made (%q): %q", lostWords, r.Stderr)
+	case !retried && !f.unsure && strings.Contains(r.Stderr, lostWords):
+		t.Errorf("the error says the change may have been made after a %s, which the server did not get: %q", f.name, r.Stderr)
+	case !retried && f.unsure && strings.Contains(r.Stderr, "check the URL"):
+		t.Errorf("after a lost answer the hint sends the user to the URL, though the server was reached: %q", r.Stderr)
 	}
 }

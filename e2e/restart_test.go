@@ -6,6 +6,8 @@ package e2e
 // again half-way. Every row is reported once, as created, failed or unknown, and the server
 // holds exactly the rows reported created (an unknown row may be either). A re-run of the same
 // file with --skip-existing creates only what is missing and reports the rest as skipped.
+// `team users add --file` gets the same treatment (TestRestartMidFileMembers): there, a member
+// already is a success, with or without --skip-existing.
 
 import (
 	"context"
@@ -231,12 +233,18 @@ func rowStatuses(t *testing.T, stdout string, byLabel map[string]string) map[str
 	var rows []struct {
 		Input  string `json:"input"`
 		Status string `json:"status"`
+		Error  string `json:"error"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &rows); err != nil {
 		t.Fatalf("stdout is not one JSON document: %v\n%s", err, clip(stdout))
 	}
 	out := map[string]string{}
+	logged := 0
 	for _, r := range rows {
+		if r.Error != "" && logged < 3 {
+			logged++
+			t.Logf("%s: %s: %s", r.Input, r.Status, r.Error)
+		}
 		// "line 7: alice", or "line 7: TEAMID:name" for channels.
 		where, name, _ := strings.Cut(r.Input, ": ")
 		k, ok := byLabel[where]
@@ -261,4 +269,173 @@ func rowStatuses(t *testing.T, stdout string, byLabel map[string]string) map[str
 func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], " | ")
+}
+
+// TestRestartMidFileMembers is the same guarantee for `team users add --file`, whose rows are
+// {"input", "ok", "changed", "error"}: a user is added (ok, changed), already a member (ok, not
+// changed: a success that changes nothing), unknown (the answer of its batch was lost and the
+// server could not be asked again; the error says so) or failed. Adding a member again changes
+// nothing, so a plain re-run of the file is the re-run after a fault: it adds what is missing
+// and reports the rest as already members.
+func TestRestartMidFileMembers(t *testing.T) {
+	const n, before = 600, 40
+	ensureUsers(t, n+10)
+	teamID := tmCreate(t, tmName(), false)
+	me := apiJSON[map[string]any](t, http.MethodGet, "/api/v4/users/me", nil)["id"].(string)
+	idOf := map[string]string{}
+	var names []string
+	for page := 0; len(names) < n; page++ {
+		users := apiJSON[[]map[string]any](t, http.MethodGet, fmt.Sprintf("/api/v4/users?page=%d&per_page=200&active=true", page), nil)
+		if len(users) == 0 {
+			t.Fatalf("only %d active users", len(names))
+		}
+		for _, u := range users {
+			if b, _ := u["is_bot"].(bool); b || u["id"] == me || len(names) == n {
+				continue
+			}
+			names = append(names, u["username"].(string))
+			idOf[u["username"].(string)] = u["id"].(string)
+		}
+	}
+	// Some users are members before the run: they are reported as such, not added.
+	var first []map[string]string
+	for _, u := range names[n-before:] {
+		first = append(first, map[string]string{"team_id": teamID, "user_id": idOf[u]})
+	}
+	apiJSON[[]json.RawMessage](t, http.MethodPost, "/api/v4/teams/"+teamID+"/members/batch", first)
+	path := t.TempDir() + "/users.txt"
+	if err := os.WriteFile(path, []byte(strings.Join(names, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	members := func() map[string]bool {
+		in := map[string]bool{}
+		for page := 0; ; page++ {
+			ms := apiJSON[[]map[string]any](t, http.MethodGet, fmt.Sprintf("/api/v4/teams/%s/members?page=%d&per_page=200", teamID, page), nil)
+			for _, m := range ms {
+				if d, _ := m["delete_at"].(float64); d == 0 {
+					in[m["user_id"].(string)] = true
+				}
+			}
+			if len(ms) < 200 {
+				return in
+			}
+		}
+	}
+	c := newCLI(t).with("MATTERCTL_URL="+srv.URL, "MATTERCTL_TOKEN="+adminToken)
+	args := []string{"team", "users", "add", teamID, "--file", path, "--json", "--timeout", "10s"}
+
+	// First run, with the server killed and restarted once a third of the users are done.
+	start := time.Now()
+	r, restart := runWithRestart(t, c, args, n/3)
+	took := time.Since(start)
+	status := memberStatuses(t, r.Stdout, names)
+	server := members()
+	counts := map[string]int{}
+	for i, u := range names {
+		st := status[u]
+		counts[st]++
+		switch {
+		case (st == "added" || st == "already") && !server[idOf[u]]:
+			t.Errorf("%s reported %s, but is not a member", u, st)
+		case st == "failed" && server[idOf[u]]:
+			t.Errorf("%s reported failed, but is a member", u)
+		case st == "added" && i >= n-before:
+			t.Errorf("%s was a member before the run, but is reported added", u)
+		case st == "already" && i < n-before:
+			t.Errorf("%s is reported already a member, but was not one before the run", u)
+		case st != "added" && st != "already" && st != "failed" && st != "unknown":
+			t.Errorf("%s: status %q, want added, already, failed or unknown", u, st)
+		}
+	}
+	wantCode := 0
+	if counts["failed"]+counts["unknown"] > 0 {
+		wantCode = 3
+	}
+	if r.Code != wantCode {
+		t.Errorf("exit code %d with %v, want %d; stderr tail: %s", r.Code, counts, wantCode, lastLines(r.Stderr, 3))
+	}
+	// A batch the server did not answer is sent again for up to a minute: a server back within
+	// seconds loses no user.
+	if restart < 40*time.Second && counts["failed"]+counts["unknown"] > 0 {
+		t.Errorf("the server was back after %s, yet %d users failed and %d are unknown", restart.Round(100*time.Millisecond), counts["failed"], counts["unknown"])
+	}
+	t.Logf("first run of %d users (%d members before), server restarted in %s, run took %s: %v; stderr tail: %s",
+		n, before, restart.Round(100*time.Millisecond), took.Round(100*time.Millisecond), counts, lastLines(r.Stderr, 2))
+
+	// The re-run adds what is missing; the users who are members already count as done (with
+	// or without --skip-existing, accepted as for the create verbs).
+	r = c.run("", append(args, "--skip-existing")...)
+	expectCode(t, r, 0)
+	again := memberStatuses(t, r.Stdout, names)
+	already := 0
+	for _, u := range names {
+		want := "already"
+		if !server[idOf[u]] {
+			want = "added"
+		} else {
+			already++
+		}
+		if again[u] != want {
+			t.Errorf("%s: %s in the first run, re-run status %q, want %s", u, status[u], again[u], want)
+		}
+	}
+	if got := strings.Count(r.Stderr, "already a member of team"); got != already {
+		t.Errorf("the re-run says %d users are already members, want %d", got, already)
+	}
+	server = members()
+	for _, u := range names {
+		if !server[idOf[u]] {
+			t.Errorf("%s is not a member after the re-run", u)
+		}
+	}
+}
+
+// memberStatuses maps each user of a members verb's JSON rows to its status: added, already,
+// unknown or failed. A user reported twice, or a user of the file missing, fails the test.
+func memberStatuses(t *testing.T, stdout string, users []string) map[string]string {
+	t.Helper()
+	var rows []struct {
+		Input   string `json:"input"`
+		OK      bool   `json:"ok"`
+		Changed *bool  `json:"changed"`
+		Error   string `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rows); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, clip(stdout))
+	}
+	want := map[string]bool{}
+	for _, u := range users {
+		want[u] = true
+	}
+	out := map[string]string{}
+	seenErr := map[string]bool{} // each distinct error is logged once
+	for _, r := range rows {
+		if !want[r.Input] {
+			t.Errorf("a row for %q, which is not a user of the file", r.Input)
+			continue
+		}
+		if _, dup := out[r.Input]; dup {
+			t.Errorf("%s reported twice", r.Input)
+		}
+		switch {
+		case r.OK && r.Changed == nil:
+			out[r.Input] = "ok without changed"
+		case r.OK && *r.Changed:
+			out[r.Input] = "added"
+		case r.OK:
+			out[r.Input] = "already"
+		case strings.HasPrefix(r.Error, "unknown"):
+			out[r.Input] = "unknown"
+		default:
+			out[r.Input] = "failed"
+		}
+		if r.Error != "" && !seenErr[r.Error] {
+			seenErr[r.Error] = true
+			t.Logf("%s: %s", r.Input, r.Error)
+		}
+	}
+	if len(out) != len(users) {
+		t.Errorf("%d users reported for a file of %d", len(out), len(users))
+	}
+	return out
 }

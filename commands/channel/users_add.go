@@ -34,6 +34,8 @@ command can safely run again. A user who is not in the channel's team fails with
 that adds them to it; the server would refuse them. The server adds one user per request, so
 the others are added --parallel at a time.
 
+` + cmdutil.UnansweredHelp + `
+
 Each user gets one line on stderr: "Added alice to channel devops:alerts", "User alice is
 already a member of channel devops:alerts: nothing to do", or "<user>: <reason>". With
 --json, one row per argument on stdout: {"input", "ok", "changed", "user", "error"}, where
@@ -48,6 +50,7 @@ already a member of channel devops:alerts: nothing to do", or "<user>: <reason>"
 		},
 	}
 	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "users")
+	cmdutil.AddSkipExistingMembersFlag(cmd, &opts.Bulk)
 	addTeamFlag(cmd, &opts.Team)
 	completeTeamFlag(f, cmd)
 	return cmd

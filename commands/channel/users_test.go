@@ -4,12 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"os"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -750,4 +755,104 @@ func TestUsersListRun(t *testing.T) {
 			t.Errorf("err = %v (exit %d)", err, cmdutil.ExitCode(err))
 		}
 	})
+}
+
+// An add the server does not answer (it is restarting) is sent again until it is; a user it
+// added before the answer was lost is reported added, not failed; one that stays unanswered is
+// unknown when the request was sent, failed when it never was.
+func TestUsersAddUnanswered(t *testing.T) {
+	old := cmdutil.UnansweredWait
+	cmdutil.UnansweredWait.For, cmdutil.UnansweredWait.Every = 150*time.Millisecond, 10*time.Millisecond
+	t.Cleanup(func() { cmdutil.UnansweredWait = old })
+	refused := &url.Error{Op: "Post", URL: "http://mm/api/v4/channels/x/members", Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}
+	reset := &url.Error{Op: "Post", URL: "http://mm/api/v4/channels/x/members", Err: syscall.ECONNRESET}
+	devops := &model.Team{Id: model.NewId(), Name: "devops"}
+	alerts := &model.Channel{Id: model.NewId(), TeamId: devops.Id, Name: "alerts", Type: model.ChannelTypeOpen}
+	for _, tt := range []struct {
+		name string
+		// attempt answers call n of alice's add: whether the server adds her first, how many
+		// requests were written (the transport may retry within a call), and the error.
+		attempt  func(n int) (adds bool, writes int, err error)
+		wantRow  string // "added" or the start of the error
+		wantExit int
+		wantAdds int // calls for alice (0: a few, until the wait ran out)
+	}{
+		{name: "reset, the transport's retry refused, then answered: added once",
+			attempt: func(n int) (bool, int, error) {
+				if n == 0 {
+					return true, 1, refused
+				}
+				return false, 1, nil
+			}, wantRow: "added", wantAdds: 2},
+		{name: "503, then answered", attempt: func(n int) (bool, int, error) {
+			if n == 0 {
+				return false, 1, &client.Error{Status: http.StatusServiceUnavailable, Message: "restarting"}
+			}
+			return false, 1, nil
+		}, wantRow: "added", wantAdds: 2},
+		{name: "added, then the answer lost for good: the members say added",
+			attempt: func(n int) (bool, int, error) {
+				if n == 0 {
+					return true, 1, reset
+				}
+				return false, 0, refused
+			}, wantRow: "added"},
+		{name: "never sent, never answered: failed", attempt: func(int) (bool, int, error) { return false, 0, refused },
+			wantRow: "Post", wantExit: cmdutil.ExitError},
+		{name: "refused by the server: not sent again", attempt: func(int) (bool, int, error) {
+			return false, 1, &client.Error{Status: http.StatusForbidden, Message: "no permission"}
+		}, wantRow: "no permission", wantExit: cmdutil.ExitAuth, wantAdds: 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := cmdtest.New(t, cmdtest.JSON(true))
+			alice := cuUser("alice")
+			s := cuServe(e.Fake, devops, alerts, []*model.User{alice})
+			s.join(false, alice)
+			answer := e.Fake.AddChannelMemberFunc
+			n := 0
+			e.Fake.AddChannelMemberFunc = func(ctx context.Context, channelID, userID string) (*model.ChannelMember, *model.Response, error) {
+				adds, writes, err := tt.attempt(n)
+				n++
+				if trace := httptrace.ContextClientTrace(ctx); trace != nil && trace.WroteRequest != nil {
+					for range writes {
+						trace.WroteRequest(httptrace.WroteRequestInfo{})
+					}
+				}
+				if adds {
+					if _, _, aerr := answer(ctx, channelID, userID); aerr != nil {
+						t.Fatal(aerr)
+					}
+				}
+				if err != nil {
+					return nil, &model.Response{StatusCode: client.StatusOf(err)}, err
+				}
+				return answer(ctx, channelID, userID)
+			}
+			err := e.Exec(NewCmdUsersAdd(e.F, nil), "devops:alerts", "alice")
+			if got := cmdutil.ExitCode(err); got != tt.wantExit {
+				t.Fatalf("exit = %d (err %v), want %d\nstderr:\n%s", got, err, tt.wantExit, e.ErrOut)
+			}
+			var rows []struct {
+				OK    bool   `json:"ok"`
+				Error string `json:"error"`
+			}
+			if err := json.Unmarshal(e.Out.Bytes(), &rows); err != nil || len(rows) != 1 {
+				t.Fatalf("rows %v: %s", err, e.Out)
+			}
+			switch {
+			case tt.wantRow == "added":
+				if !rows[0].OK || !s.isMember(alice) {
+					t.Errorf("row %+v, member %v; want added", rows[0], s.isMember(alice))
+				}
+			case rows[0].OK || !strings.HasPrefix(rows[0].Error, tt.wantRow) || s.isMember(alice):
+				t.Errorf("row %+v, member %v; want failed with %q", rows[0], s.isMember(alice), tt.wantRow)
+			}
+			if tt.wantAdds != 0 && n != tt.wantAdds {
+				t.Errorf("%d adds, want %d", n, tt.wantAdds)
+			}
+			if tt.wantAdds == 0 && (n < 3 || n > 20) {
+				t.Errorf("%d adds while the server did not answer, want a few", n)
+			}
+		})
+	}
 }

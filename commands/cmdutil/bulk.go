@@ -103,6 +103,13 @@ func AddFileCreateFlags(cmd *cobra.Command, b *BulkFlags, what, dryRunHelp strin
 	fl.BoolVar(&b.SkipExisting, "skip-existing", false, "With --file, skip the rows whose "+strings.TrimSuffix(what, "s")+" already exists and count them as done (to re-run a file)")
 }
 
+// AddSkipExistingMembersFlag registers --skip-existing on a verb that adds members, for the
+// same re-run of a file as the create verbs: there a user who is a member already always
+// counts as done, so the flag changes nothing but is accepted.
+func AddSkipExistingMembersFlag(cmd *cobra.Command, b *BulkFlags) {
+	cmd.Flags().BoolVar(&b.SkipExisting, "skip-existing", false, "With --file, count the users who are members already as done (always the case; accepted to re-run a file as with the create verbs)")
+}
+
 // CheckFileCreate checks the flags of AddFileCreateFlags without I/O: --parallel in range and,
 // with --file, none of the per-object flags (single) given too, since the file has them as
 // columns.

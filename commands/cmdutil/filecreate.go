@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"strings"
-	"time"
 
 	"github.com/matterctl/matterctl/internal/safetext"
 
@@ -88,13 +87,6 @@ const (
 	StatusPlanned = "planned" // --dry-run
 )
 
-// recheckFor bounds how long a row whose answer was lost is checked again; recheckEvery is
-// the pause between checks. Variables so that tests can shorten them.
-var (
-	recheckFor   = time.Minute
-	recheckEvery = 2 * time.Second
-)
-
 // rowResult is what became of a row that did not fail.
 type rowResult[T any] struct {
 	obj    T
@@ -120,6 +112,10 @@ func (fc FileCreate[S, T]) Run(ctx context.Context, p *printer.Printer, in FileC
 	}
 	results := NewRows(p, fc.Kind)
 	counts := map[string]int{}
+	// A server that stops answering mid-run (it is restarting) is waited for: a create it
+	// refused to connect for was never sent and is sent again, a create whose answer was lost is
+	// checked once it answers.
+	var wait serverWait
 	err = RunEach(ctx, p, indexes(len(rows)), in.Parallel, func(i int) string { return rows[i].label },
 		func(ctx context.Context, i int) (rowResult[T], error) {
 			r := rows[i]
@@ -132,13 +128,20 @@ func (fc FileCreate[S, T]) Run(ctx context.Context, p *printer.Printer, in FileC
 				return rowResult[T]{obj: fc.Planned(r.spec), status: StatusPlanned}, nil
 			}
 			obj, err := fc.Create(ctx, c, r.spec)
+			for err != nil && notSent(err) && ctx.Err() == nil && wait.again() && wait.pause(ctx) == nil {
+				obj, err = fc.Create(ctx, c, r.spec)
+			}
+			if !unanswered(err) {
+				wait.answered()
+			}
 			if err == nil {
 				return rowResult[T]{obj: obj, status: StatusCreated}, nil
 			}
 			if !client.AnswerLost(err) || fc.Existing == nil || ctx.Err() != nil {
 				return rowResult[T]{}, err
 			}
-			return fc.recheck(ctx, c, r.spec, err)
+			wait.reached()
+			return fc.recheck(ctx, c, &wait, r.spec, err)
 		},
 		func(o Outcome[rowResult[T]]) error {
 			status := o.Result.status
@@ -179,27 +182,34 @@ func (fc FileCreate[S, T]) Run(ctx context.Context, p *printer.Printer, in FileC
 }
 
 // recheck asks the server whether a spec whose create lost its answer (lost) exists now,
-// until it answers or recheckFor has passed.
-func (fc FileCreate[S, T]) recheck(ctx context.Context, c client.Client, spec S, lost error) (rowResult[T], error) {
-	deadline := time.Now().Add(recheckFor)
-	for {
+// until it answers or the run's wait for the server has run out.
+func (fc FileCreate[S, T]) recheck(ctx context.Context, c client.Client, wait *serverWait, spec S, lost error) (rowResult[T], error) {
+	for refusals := 0; ; {
 		errs, err := fc.Existing(ctx, c, []S{spec})
 		if err == nil && len(errs) == 1 {
 			var exists *ExistsError
 			switch {
 			case errs[0] == nil:
+				wait.answered()
 				return rowResult[T]{}, fmt.Errorf("not created: %w", lost)
 			case errors.As(errs[0], &exists):
+				wait.answered()
 				return rowResult[T]{obj: fc.Planned(spec), status: StatusCreated, note: " (checked after the answer was lost)"}, nil
 			}
 			err = errs[0]
 		}
-		if ctx.Err() != nil || time.Now().Add(recheckEvery).After(deadline) {
-			return rowResult[T]{}, &UnknownError{Lost: lost, Check: err}
+		// A server that answers with an error is asked a few times; one that does not answer
+		// is waited for as long as the run waits for it.
+		again := false
+		if unanswered(err) {
+			again = wait.again()
+		} else {
+			wait.answered()
+			refusals++
+			again = refusals < 3
 		}
-		select {
-		case <-ctx.Done():
-		case <-time.After(recheckEvery):
+		if ctx.Err() != nil || !again || wait.pause(ctx) != nil {
+			return rowResult[T]{}, &UnknownError{Lost: lost, Check: err}
 		}
 	}
 }

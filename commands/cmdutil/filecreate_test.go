@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"syscall"
@@ -150,6 +152,10 @@ type lostServer struct {
 	loseAnd map[string]bool // name → whether the lost create was done
 	down    int             // how many existence checks fail before the server answers
 	checks  int
+	// refuse is how many creates are refused (the connection, as by a restarting server) once
+	// refuseAfter creates have been answered.
+	refuse, refuseAfter int
+	answered            int
 }
 
 func (s *lostServer) fileCreate() FileCreate[gadget, *gadget] {
@@ -173,6 +179,11 @@ func (s *lostServer) fileCreate() FileCreate[gadget, *gadget] {
 	fc.Create = func(_ context.Context, _ client.Client, g gadget) (*gadget, error) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
+		if s.refuse > 0 && s.answered >= s.refuseAfter {
+			s.refuse--
+			return nil, &url.Error{Op: "Post", URL: "http://x", Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}
+		}
+		s.answered++
 		s.creates[g.Name]++
 		if s.stored[g.Name] {
 			return nil, &client.Error{Status: 400, Message: "gadget " + g.Name + " already exists"}
@@ -221,8 +232,9 @@ func statuses(rows []map[string]any) map[string]string {
 // TestFileCreateLostAnswers: a create whose answer is lost is checked again; it is reported
 // created when the object exists, failed when not, unknown when the server cannot be asked.
 func TestFileCreateLostAnswers(t *testing.T) {
-	recheckFor, recheckEvery = 50*time.Millisecond, time.Millisecond
-	t.Cleanup(func() { recheckFor, recheckEvery = time.Minute, 2*time.Second })
+	old := UnansweredWait
+	UnansweredWait.For, UnansweredWait.Every = 50*time.Millisecond, time.Millisecond
+	t.Cleanup(func() { UnansweredWait = old })
 
 	s := &lostServer{stored: map[string]bool{"old": true}, creates: map[string]int{},
 		loseAnd: map[string]bool{"done": true, "undone": false}}
@@ -315,5 +327,43 @@ func TestShortLabel(t *testing.T) {
 	}
 	if got := shortLabel("alice"); got != "alice" {
 		t.Errorf("shortLabel(alice) = %q", got)
+	}
+}
+
+// TestFileCreateWaitsForARestart: a create refused mid-run (the server is restarting) was never
+// sent: it is sent again once the server is back, and created once. A server that refuses from
+// the first row on is not waited for: the address is wrong or the server stopped.
+func TestFileCreateWaitsForARestart(t *testing.T) {
+	old := UnansweredWait
+	UnansweredWait.For, UnansweredWait.Every = time.Second, time.Millisecond
+	t.Cleanup(func() { UnansweredWait = old })
+
+	s := &lostServer{stored: map[string]bool{}, creates: map[string]int{}, refuse: 20, refuseAfter: 1}
+	err, stderr, rows := runGadgets(t, s.fileCreate(), "name\na\nb\nc\nd\n", false)
+	if err != nil {
+		t.Fatalf("err = %v\n%s", err, stderr)
+	}
+	for _, r := range rows {
+		if r["status"] != "created" {
+			t.Errorf("row %v, want created", r)
+		}
+	}
+	for name, n := range s.creates {
+		if n != 1 {
+			t.Errorf("gadget %s created %d times", name, n)
+		}
+	}
+	if len(s.stored) != 4 || s.refuse != 0 {
+		t.Errorf("stored %v, %d refusals left", s.stored, s.refuse)
+	}
+
+	s = &lostServer{stored: map[string]bool{}, creates: map[string]int{}, refuse: 1 << 20}
+	start := time.Now()
+	err, stderr, rows = runGadgets(t, s.fileCreate(), "name\na\nb\n", false)
+	if ExitCode(err) != ExitError || len(rows) != 2 || rows[0]["status"] != "failed" || !strings.Contains(stderr, "connection refused") {
+		t.Errorf("err %v, rows %v, stderr:\n%s", err, rows, stderr)
+	}
+	if d := time.Since(start); d > 500*time.Millisecond || (1<<20)-s.refuse != 2 {
+		t.Errorf("a server refusing from the start was waited for: %s, %d attempts", d, (1<<20)-s.refuse)
 	}
 }

@@ -58,6 +58,13 @@ type memberPlan struct {
 	// remove): they succeed without a request (Verb.Already).
 	unchanged map[string]bool
 	batches   *memberBatches
+	// wait sends again the adds the server does not answer (it is restarting), for the run.
+	wait serverWait
+}
+
+// alreadyMember is the state of a user who is a member already.
+func (pl *memberPlan) alreadyMember() string {
+	return fmt.Sprintf("already a member of %s %s", pl.m.Kind, pl.m.Name)
 }
 
 // RunMembersVerb adds users to, or removes them from, the team or channel that open resolves.
@@ -67,9 +74,14 @@ type memberPlan struct {
 // member already (one request per 500 users). A user already in the wanted state is a success
 // that changes nothing ("User alice is already a member of team devops: nothing to do"). Then
 // each user is added or removed once, b.Bulk.Parallel requests at a time, or in batch requests
-// when the membership has AddBatch. Messages, JSON rows (with "changed") and the exit code are
-// RunVerb's.
+// when the membership has AddBatch. An add the server does not answer is sent again until it
+// is, for up to UnansweredWait.For without any answer (see serverWait.untilAnswered): no user
+// is reported failed whom the server added. Messages, JSON rows (with "changed") and the exit
+// code are RunVerb's.
 func RunMembersVerb(ctx context.Context, b *BulkArgs, open OpenMembership, change MembersChange) error {
+	if b.Bulk.SkipExisting && b.Bulk.File == "" {
+		return FlagErrorf("--skip-existing works with --file only")
+	}
 	p, c, err := b.Setup()
 	if err != nil {
 		return err
@@ -99,6 +111,7 @@ func RunMembersVerb(ctx context.Context, b *BulkArgs, open OpenMembership, chang
 	} else if err := pl.resolve(ctx, c, b, open, change.Remove); err != nil {
 		return err
 	}
+	pl.wait.answered() // the server answered the resolution: a refused add later is a restart
 
 	kind := Users()
 	kind.Resolve = func(context.Context, client.Client, []string) ([]Ref[*model.User], error) { return pl.refs, nil }
@@ -111,7 +124,7 @@ func RunMembersVerb(ctx context.Context, b *BulkArgs, open OpenMembership, chang
 			case change.Remove:
 				return fmt.Sprintf("not a member of %s %s", pl.m.Kind, pl.m.Name)
 			}
-			return fmt.Sprintf("already a member of %s %s", pl.m.Kind, pl.m.Name)
+			return pl.alreadyMember()
 		},
 		PlanMessage: func(u *model.User) string {
 			if change.Remove {
@@ -132,7 +145,7 @@ func RunMembersVerb(ctx context.Context, b *BulkArgs, open OpenMembership, chang
 			case pl.batches != nil:
 				return u, pl.batches.wait(ctx, u.Id)
 			}
-			return u, pl.m.Add(ctx, u)
+			return u, pl.wait.untilAnsweredOne(pl.m.Add, pl.m.Members, pl.alreadyMember())(ctx, u)
 		},
 	}
 	if pl.batches != nil {
@@ -224,7 +237,8 @@ func (pl *memberPlan) resolve(ctx context.Context, c client.Client, b *BulkArgs,
 		}
 	}
 	if !remove && pl.m.AddBatch != nil && len(todo) > 0 {
-		pl.batches = newMemberBatches(pl.m.AddBatch, todo, pl.m.BatchMax, b.Bulk.Parallel)
+		add := pl.wait.untilAnswered(pl.m.AddBatch, pl.m.Members, pl.alreadyMember())
+		pl.batches = newMemberBatches(add, todo, pl.m.BatchMax, b.Bulk.Parallel)
 	}
 	return nil
 }

@@ -102,17 +102,39 @@ A request that meets a transient failure is sent again, up to 3 more times, afte
 
   429 Too Many Requests                    every request: the server (or its proxy) refused
                                            it before acting on it, so it cannot happen twice
-  502, 503, 504, a connection reset or     only requests that are safe to repeat: GET, HEAD,
-  closed before the answer                 PUT, read-only POSTs (user lookups by name, member
-                                           lookups, searches), and adding team and channel
-                                           members (adding a member twice is adding it once)
+  502, 503, 504, a connection reset or     only requests that are safe to repeat (below)
+  closed before the answer
 
-Requests that change something (POST, PATCH, DELETE) are not sent again after a 5xx or a
-broken connection: the server may have acted on them before the failure, and a second
-attempt could do the change twice (create a second channel) or report a success as a failure
-(a delete answered 404). Such a failure is reported as it happened; re-running the command is
-safe for idempotent verbs (adding a member who is already in, archiving an archived channel:
-"nothing to do"). An upload streamed from a file (plugin add) is never sent twice.
+Safe to repeat, and sent again:
+  - reads: GET, HEAD, and the read-only POSTs (user lookups by name, member lookups, searches)
+  - PUTs, which set a value: user activate, deactivate and edit, roles system-admin and
+    member, team rename and modify, channel rename and modify, bot update, webhook
+    modify-incoming and modify-outgoing; but not a password change that gives the current
+    password (once made, the password sent as current is wrong)
+  - adding team and channel members (adding a member twice is adding it once); when the server
+    answers none of them (it is restarting), they are sent again every 2 s for up to a minute,
+    and a user whose request lost its answer is looked up before being reported failed
+  - the POSTs that set a state: bot enable, disable and assign, plugin enable and disable,
+    team restore
+
+Not safe to repeat, and not sent again after a 502, 503, 504 or a broken connection: creates
+(user, team, channel, bot, webhooks, token generate), permanent deletes and archives (user,
+team, channel, webhook delete; team and channel archive), removing members, token revoke,
+channel unarchive (the server refuses to restore a channel that is not archived), channel
+move, and uploads streamed from a file (plugin add, not sent twice even after a 429). A second
+attempt could make the change twice (a second channel) or report a success as a failure (a
+delete answered 404). A 503 (the server or its proxy unavailable) is reported with its status.
+After a broken connection, a 502 or a 504 the server may have acted: the error says that the
+server may have made the change; check before re-running. Re-running is safe for the verbs
+that check first (adding a member who is already in, archiving an archived channel: "nothing
+to do").
+
+webhook send has rules of its own (matterctl webhook send --help): it retries a 503, and not a
+post whose answer was lost unless --at-least-once is given.
 
 A connection refused is not retried: it almost always means a wrong URL or a stopped server.
+Within a run that the server has already answered, though, it means a restart: adding members
+(above) and the rows of create --file (user, team, channel) wait for the server, every 2 s
+for up to a minute of silence, and a row whose create lost its answer is looked up once the
+server answers, to be reported created or failed (or unknown, if it never answers).
 `

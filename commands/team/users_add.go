@@ -31,6 +31,8 @@ others are added in batch requests of at most 64 users, spread evenly over --par
 at once (the server adds the users of one request one after the other): 500 users take about
 fifteen requests in all, eight of them at once.
 
+` + cmdutil.UnansweredHelp + `
+
 Each user gets one line on stderr: "Added alice to team devops", "User alice is already a
 member of team devops: nothing to do", or "<user>: <reason>" when the server refused (an email
 domain the team does not allow, for instance). With --json, one row per argument on stdout:
@@ -46,6 +48,7 @@ were members. The exit status is 3 when some failed.`,
 		},
 	}
 	cmdutil.AddBulkFlags(cmd, &opts.Bulk, "users")
+	cmdutil.AddSkipExistingMembersFlag(cmd, &opts.Bulk)
 	return cmd
 }
 

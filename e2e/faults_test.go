@@ -863,10 +863,11 @@ func TestFaultMutationPolicy(t *testing.T) {
 		townSquare: chanNamed(t, teamID, "town-square")["id"].(string),
 	}
 	addToTeam(t, otherTeamID, fx.adminID)
-	btSetBotCreation(t, true)
-	tmSetTeamDeletion(t, true)
-	chanSetDeletion(t, true)
-	t.Cleanup(func() { tmSetTeamDeletion(t, false); chanSetDeletion(t, false) })
+	// Each setting goes back to what it was when the test ends: later tests rely on the
+	// sandbox's values.
+	setServerSetting(t, "ServiceSettings", "EnableBotAccountCreation", true)
+	setServerSetting(t, "ServiceSettings", "EnableAPITeamDeletion", true)
+	setServerSetting(t, "ServiceSettings", "EnableAPIChannelDeletion", true)
 	plugin := plFixture(t, harness.PluginWebappOnly)
 	plFresh(t, plugin.ID)
 	dir := t.TempDir()

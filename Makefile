@@ -51,10 +51,10 @@ test-unit: ## unit tests (no server needed), with the fuzz targets' seed inputs
 	$(GO) test -race -count=1 ./...
 
 # How long `make test` and `make test-fuzz` fuzz each target, and `make fuzz`.
-FUZZTIME_SHORT ?= 3s
+FUZZTIME_SHORT ?= 10s
 FUZZTIME       ?= 2m
 
-test-fuzz: ## every fuzz target for FUZZTIME_SHORT each (default 3s)
+test-fuzz: ## every fuzz target for FUZZTIME_SHORT each (default 10s)
 	.ci/fuzz.sh $(FUZZTIME_SHORT)
 
 fuzz: ## every fuzz target for FUZZTIME each (default 2m); a failing input is left in the package's testdata/fuzz

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Go fuzz target of the module for a bounded time each, one target per `go test`
-# invocation (Go fuzzes one target at a time). Targets are discovered with `go test -list`, so a
+# invocation (Go fuzzes one target at a time). Targets are found in the test files by name, so a
 # new Fuzz function is picked up without editing this script.
 #
 #   .ci/fuzz.sh [DURATION]          DURATION per target: 10s, 2m, 1000x (default $FUZZTIME or 10s)
@@ -26,24 +26,18 @@ if [ -n "${FUZZPARALLEL:-}" ]; then
 fi
 export GOCACHE="${GOCACHE:-$("$GO" env GOCACHE)}"
 
-# `go test -list` prints a package's matching names, then "ok <package> <time>".
-listing=$("$GO" test -run '^$' -list '^Fuzz' ./...)
+# The targets are the `func FuzzXxx(f *testing.F)` of the module's test files, found by name
+# (listing them with `go test -list` would compile every test package first).
+module=$("$GO" list -m)
 targets=()
-names=()
-while IFS= read -r line; do
-	case "$line" in
-	Fuzz*) names+=("$line") ;;
-	"ok "*)
-		pkg=$(awk '{print $2}' <<<"$line")
-		for n in "${names[@]}"; do
-			if grep -Eq -- "$match" <<<"$pkg.$n"; then
-				targets+=("$pkg $n")
-			fi
-		done
-		names=()
-		;;
-	esac
-done <<<"$listing"
+while IFS=: read -r file name; do
+	dir=$(dirname "$file")
+	pkg="$module${dir#.}"
+	if grep -Eq -- "$match" <<<"$pkg.$name"; then
+		targets+=("$pkg $name")
+	fi
+done < <(grep -rEo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]+\(f \*testing\.F\)' . |
+	sed -E 's/^\.\/(.*):func (Fuzz[A-Za-z0-9_]+).*/.\/\1:\2/' | sort -u)
 
 if [ "${#targets[@]}" -eq 0 ]; then
 	echo "fuzz: no fuzz targets match $match" >&2
@@ -51,7 +45,6 @@ if [ "${#targets[@]}" -eq 0 ]; then
 fi
 echo "fuzz: ${#targets[@]} targets, $fuzztime each"
 
-module=$("$GO" list -m)
 status=0
 for t in "${targets[@]}"; do
 	read -r pkg name <<<"$t"

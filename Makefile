@@ -55,8 +55,9 @@ test: ## run every test: unit (with the fuzz seed inputs), then end-to-end again
 	if [ $$fz -ne 0 ]; then echo "the fuzz run failed" >&2; fi; \
 	[ $$unit -eq 0 ] && [ $$built -eq 0 ] && [ $$e2e -eq 0 ] && [ $$fz -eq 0 ]
 
-test-unit: ## unit tests (no server needed), with the fuzz targets' seed inputs
+test-unit: ## unit tests (no server needed), with the fuzz targets' seed inputs, and the fuzz script's own tests
 	$(GO) test -race -count=1 ./...
+	.ci/fuzz_test.sh
 
 # How long `make test` and `make test-fuzz` fuzz each target, and `make fuzz`.
 FUZZTIME_SHORT ?= 5s

@@ -476,11 +476,8 @@ type mutCase struct {
 	// webhook send has rules of its own (its --help): a 503 is retried (the post was not made),
 	// an answer lost is not, and it says so in its own words.
 	sendRules bool
-	// streamed: the body is read from a file as it is sent (plugin add) and cannot be sent
-	// twice, so not even a 429 is retried.
-	streamed bool
-	serial   bool // changes server-wide state another case would see (a plugin's)
-	setup    func(t *testing.T, fx *mutFixture) mutRun
+	serial    bool // changes server-wide state another case would see (a plugin's)
+	setup     func(t *testing.T, fx *mutFixture) mutRun
 }
 
 // mutFault is one way the first request of a verb fails. unsure: after it, for all matterctl
@@ -828,7 +825,7 @@ func mutCases() []mutCase {
 			return mutRun{[]string{"plugin", "disable", fx.pluginID}, "/api/v4/plugins/" + fx.pluginID + "/disable",
 				func() bool { return !plInstalled(t)[fx.pluginID] }}
 		}},
-		{verb: "plugin add", method: http.MethodPost, streamed: true, serial: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+		{verb: "plugin add", method: http.MethodPost, serial: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			plRemove(t, fx.pluginID)
 			return mutRun{[]string{"plugin", "add", fx.pluginBundle, "--force"}, "/api/v4/plugins",
 				func() bool { _, ok := plInstalled(t)[fx.pluginID]; return ok }}
@@ -924,7 +921,7 @@ func mutCheck(t *testing.T, fx *mutFixture, tc mutCase, f mutFault) {
 			sent++
 		}
 	}
-	retried := tc.retried || (f.fault.Status == http.StatusTooManyRequests && !tc.streamed) ||
+	retried := tc.retried || f.fault.Status == http.StatusTooManyRequests ||
 		(tc.sendRules && f.fault.Status == http.StatusServiceUnavailable)
 	lostWords := mutLostWords
 	if tc.sendRules {

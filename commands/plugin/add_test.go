@@ -476,8 +476,8 @@ func TestUploadStreams(t *testing.T) {
 	}
 }
 
-// TestUploadIsNeverRetried: the client's transport retries some failures, but an upload's body
-// cannot be sent twice, so a 503 is reported after one request.
+// TestUploadIsNeverRetried: an upload is not sent again after a failure the server may have
+// acted on: a 503 is reported after one request.
 func TestUploadIsNeverRetried(t *testing.T) {
 	var requests atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -500,6 +500,67 @@ func TestUploadIsNeverRetried(t *testing.T) {
 	}
 	if n := requests.Load(); n != 1 {
 		t.Errorf("%d requests: the upload was retried", n)
+	}
+}
+
+// TestUploadRetriedAfter429: a 429 (the server refused the upload unread, here before reading
+// any of it) is followed by a fresh stream of the whole file, and the progress shown counts the
+// file once.
+func TestUploadRetriedAfter429(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "big.tar.gz")
+	if err := os.Rename(bigFile(t, 8<<20), path); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var requests atomic.Int32
+	got := make(chan []byte, 2)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if requests.Add(1) == 1 {
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, "slow down", http.StatusTooManyRequests)
+			return
+		}
+		if r.FormValue("force") != "true" {
+			t.Errorf("force = %q", r.FormValue("force"))
+		}
+		f, fh, err := r.FormFile("plugin")
+		if err != nil {
+			t.Errorf("form file: %v", err)
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		defer f.Close()
+		b, _ := io.ReadAll(f)
+		if fh.Filename != "big.tar.gz" {
+			t.Errorf("file name %q", fh.Filename)
+		}
+		got <- b
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{"id":"big","version":"1.0.0"}`)
+	}))
+	defer srv.Close()
+	opts := client.Options{URL: srv.URL, Token: "tok", MaxRetries: 3, Timeout: 10 * time.Second}
+	hc, err := client.NewHTTPClient(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sent atomic.Int64
+	m, err := newUploader(hc, opts, func(n int) { sent.Add(int64(n)) }).Upload(context.Background(), path, true)
+	if err != nil || m.Id != "big" {
+		t.Fatalf("upload: %v %+v", err, m)
+	}
+	if n := requests.Load(); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+	if b := <-got; !bytes.Equal(b, want) {
+		t.Errorf("the server got %d bytes that differ from the %d of the file", len(b), len(want))
+	}
+	if sent.Load() != int64(len(want)) {
+		t.Errorf("progress reported %d of %d bytes", sent.Load(), len(want))
 	}
 }
 

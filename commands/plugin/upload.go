@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -75,20 +76,13 @@ func (c *byteSink) Write(p []byte) (int, error) {
 
 // Upload sends the bundle at path and returns the manifest the server installed.
 func (u *uploader) Upload(ctx context.Context, path string, force bool) (*model.Manifest, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
+	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
 	size := fi.Size()
-
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	prefix, suffix, err := formFrame(mw.Boundary(), filepath.Base(path), force)
+	boundary := multipart.NewWriter(io.Discard).Boundary()
+	prefix, suffix, err := formFrame(boundary, filepath.Base(path), force)
 	if err != nil {
 		return nil, err
 	}
@@ -99,51 +93,82 @@ func (u *uploader) Upload(ctx context.Context, path string, force bool) (*model.
 	last.Store(time.Now().UnixNano())
 	go u.watch(ctx, cancel, &last)
 
-	// The body is written through a pipe as the connection takes it: the form field, then the
-	// file in chunks, then the closing boundary.
-	go func() {
-		err := func() error {
-			if force {
-				if err := mw.WriteField("force", "true"); err != nil {
-					return err
-				}
+	// Each attempt streams the file afresh: the first, and another after each 429, which the
+	// transport retries as it does for every request (the server refused it unread). The bytes
+	// of an attempt the server refused are taken back from the progress shown.
+	var (
+		mu      sync.Mutex
+		bodies  []*io.PipeReader
+		current int // the attempt whose bytes count
+		counted int // the bytes of the current attempt, shown
+	)
+	progress := func(attempt int) func(int) {
+		return func(n int) {
+			mu.Lock()
+			if attempt != current {
+				mu.Unlock()
+				return
 			}
-			part, err := mw.CreateFormFile("plugin", filepath.Base(path))
-			if err != nil {
-				return err
+			counted += n
+			mu.Unlock()
+			last.Store(time.Now().UnixNano())
+			if u.sent != nil {
+				u.sent(n)
 			}
-			src := &progressReader{r: io.LimitReader(f, size), fn: func(n int) {
-				last.Store(time.Now().UnixNano())
-				if u.sent != nil {
-					u.sent(n)
-				}
-			}}
-			if n, err := io.Copy(part, src); err != nil {
-				return err
-			} else if n != size {
-				return fmt.Errorf("%s changed while it was being uploaded", path)
-			}
-			return mw.Close()
+		}
+	}
+	open := func() (io.ReadCloser, error) {
+		mu.Lock()
+		current++
+		attempt, back := current, counted
+		counted = 0
+		mu.Unlock()
+		if back > 0 && u.sent != nil {
+			u.sent(-back)
+		}
+		last.Store(time.Now().UnixNano())
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		pr, pw := io.Pipe()
+		mu.Lock()
+		bodies = append(bodies, pr)
+		mu.Unlock()
+		go func() {
+			defer f.Close()
+			pw.CloseWithError(writeForm(pw, boundary, f, path, size, force, progress(attempt)))
 		}()
-		pw.CloseWithError(err)
-	}()
+		return pr, nil
+	}
+	closeBodies := func() { // stops the writers when the server answered before reading everything
+		mu.Lock()
+		defer mu.Unlock()
+		for _, pr := range bodies {
+			pr.Close()
+		}
+	}
 
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.conn.BaseURL()+"/api/v4/plugins", pr)
+	first, err := open()
 	if err != nil {
-		pr.Close()
 		return nil, err
 	}
-	// A body read from a pipe cannot be sent twice: without GetBody the transport never
-	// retries it, and POST is not retried in any case.
-	req.GetBody = nil
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.conn.BaseURL()+"/api/v4/plugins", first)
+	if err != nil {
+		closeBodies()
+		return nil, err
+	}
+	// POST is not idempotent: the transport sends it again only after a 429, never after a
+	// failure the server may have acted on.
+	req.GetBody = open
 	req.ContentLength = int64(len(prefix)) + size + int64(len(suffix))
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Content-Type", "multipart/form-data; boundary="+boundary)
 	req.Header.Set("Accept", "application/json")
 	if u.conn.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+u.conn.Token)
 	}
 	resp, err := u.hc.Do(req)
-	pr.Close() // stops the writer when the server answered before reading everything
+	closeBodies()
 	if err != nil {
 		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 			return nil, cause
@@ -163,6 +188,31 @@ func (u *uploader) Upload(ctx context.Context, path string, force bool) (*model.
 		return nil, fmt.Errorf("the server's answer is not a plugin manifest: %w", err)
 	}
 	return &m, nil
+}
+
+// writeForm writes the multipart body to w: the form field, then size bytes of f (the file at
+// path) in chunks as the connection takes them, then the closing boundary. fn is called with
+// each chunk's size.
+func writeForm(w io.Writer, boundary string, f io.Reader, path string, size int64, force bool, fn func(int)) error {
+	mw := multipart.NewWriter(w)
+	if err := mw.SetBoundary(boundary); err != nil {
+		return err
+	}
+	if force {
+		if err := mw.WriteField("force", "true"); err != nil {
+			return err
+		}
+	}
+	part, err := mw.CreateFormFile("plugin", filepath.Base(path))
+	if err != nil {
+		return err
+	}
+	if n, err := io.Copy(part, &progressReader{r: io.LimitReader(f, size), fn: fn}); err != nil {
+		return err
+	} else if n != size {
+		return fmt.Errorf("%s changed while it was being uploaded", path)
+	}
+	return mw.Close()
 }
 
 // watch cancels the upload when it makes no progress for u.idle.

@@ -121,7 +121,7 @@ Not safe to repeat, and not sent again after a 502, 503, 504 or a broken connect
 (user, team, channel, bot, webhooks, token generate), permanent deletes and archives (user,
 team, channel, webhook delete; team and channel archive), removing members, token revoke,
 channel unarchive (the server refuses to restore a channel that is not archived), channel
-move, and uploads streamed from a file (plugin add, not sent twice even after a 429). A second
+move, and plugin add (after a 429 it streams the file again from the start). A second
 attempt could make the change twice (a second channel) or report a success as a failure (a
 delete answered 404). A 503 (the server or its proxy unavailable) is reported with its status.
 After a broken connection, a 502 or a 504 the server may have acted: the error says that the

@@ -8,6 +8,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -457,6 +458,7 @@ type mutFixture struct {
 	townSquare       string // a channel of teamID for the incoming hooks
 	pluginID         string // an installed plugin (webapp only: enabling it starts no process)
 	pluginBundle     string // its bundle
+	pluginURL        string // its bundle at the loopback marketplace, for install-url
 }
 
 // mutRun is one prepared run of a verb: fresh objects for it alone.
@@ -464,6 +466,7 @@ type mutRun struct {
 	args    []string
 	path    string      // the URL path of the request that makes the change
 	changed func() bool // whether the server holds the change the verb makes
+	token   string      // whose token the verb runs with: the admin's when empty
 }
 
 // mutCase is one mutating verb. retried is the policy of `matterctl help retries` for it: a
@@ -590,50 +593,75 @@ func mutCases() []mutCase {
 		}},
 		{verb: "user deactivate", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutUser(t, "mdeac")
-			return mutRun{[]string{"user", "deactivate", name}, "/api/v4/users/" + id + "/active",
-				func() bool { return mutUserField(t, id, "delete_at").(float64) != 0 }}
+			return mutRun{args: []string{"user", "deactivate", name}, path: "/api/v4/users/" + id + "/active",
+				changed: func() bool { return mutUserField(t, id, "delete_at").(float64) != 0 }}
 		}},
 		{verb: "user activate", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutUser(t, "mact")
 			apiJSON[map[string]any](t, http.MethodPut, "/api/v4/users/"+id+"/active", map[string]any{"active": false})
-			return mutRun{[]string{"user", "activate", name}, "/api/v4/users/" + id + "/active",
-				func() bool { return mutUserField(t, id, "delete_at").(float64) == 0 }}
+			return mutRun{args: []string{"user", "activate", name}, path: "/api/v4/users/" + id + "/active",
+				changed: func() bool { return mutUserField(t, id, "delete_at").(float64) == 0 }}
 		}},
 		{verb: "user delete", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutUser(t, "mdel")
-			return mutRun{[]string{"user", "delete", name, "--confirm"}, "/api/v4/users/" + id,
-				func() bool { return userGone(t, id) }}
+			return mutRun{args: []string{"user", "delete", name, "--confirm"}, path: "/api/v4/users/" + id,
+				changed: func() bool { return userGone(t, id) }}
 		}},
 		{verb: "user edit username", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutUser(t, "medit")
 			to := unique("medited")
-			return mutRun{[]string{"user", "edit", "username", name, to}, "/api/v4/users/" + id + "/patch",
-				func() bool { return mutUserField(t, id, "username") == to }}
+			return mutRun{args: []string{"user", "edit", "username", name, to}, path: "/api/v4/users/" + id + "/patch",
+				changed: func() bool { return mutUserField(t, id, "username") == to }}
+		}},
+		{verb: "user change-password (admin)", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mpwa")
+			to := mutSecretFile(t, "Passw0rd-new-"+name)
+			return mutRun{args: []string{"user", "change-password", name, "--password-file", to}, path: "/api/v4/users/" + id + "/password",
+				changed: func() bool { return mutLogin(t, name, "Passw0rd-new-"+name) != "" }}
+		}},
+		{verb: "user change-password (own)", method: http.MethodPut, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mpwo")
+			token := mutLogin(t, name, "Passw0rd-"+name)
+			if token == "" {
+				t.Fatalf("login as %s failed", name)
+			}
+			cur, to := mutSecretFile(t, "Passw0rd-"+name), mutSecretFile(t, "Passw0rd-new-"+name)
+			return mutRun{args: []string{"user", "change-password", name, "--current-file", cur, "--password-file", to}, path: "/api/v4/users/" + id + "/password",
+				changed: func() bool { return mutLogin(t, name, "Passw0rd-new-"+name) != "" }, token: token}
+		}},
+		{verb: "user preference set", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			id, name := mutUser(t, "mpref")
+			return mutRun{args: []string{"user", "preference", "set", name, "--category", "display_settings", "--name", "use_military_time", "--value", "true"},
+				path: "/api/v4/users/" + id + "/preferences",
+				changed: func() bool {
+					s, b := api(t, http.MethodGet, "/api/v4/users/"+id+"/preferences/display_settings/name/use_military_time", nil)
+					return s == http.StatusOK && decodeJSON[map[string]any](t, string(b))["value"] == "true"
+				}}
 		}},
 		// token
 		{verb: "token generate", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutUser(t, "mtok")
-			return mutRun{[]string{"token", "generate", name, "fault test"}, "/api/v4/users/" + id + "/tokens",
-				func() bool { return len(serverTokens(t, id)) > 0 }}
+			return mutRun{args: []string{"token", "generate", name, "fault test"}, path: "/api/v4/users/" + id + "/tokens",
+				changed: func() bool { return len(serverTokens(t, id)) > 0 }}
 		}},
 		{verb: "token revoke", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, _ := mutUser(t, "mrev")
 			tok := apiJSON[map[string]any](t, http.MethodPost, "/api/v4/users/"+id+"/tokens", map[string]any{"description": "fault test"})
 			tokID := tok["id"].(string)
-			return mutRun{[]string{"token", "revoke", tokID, "--yes"}, "/api/v4/users/tokens/revoke",
-				func() bool { _, ok := serverTokens(t, id)[tokID]; return !ok }}
+			return mutRun{args: []string{"token", "revoke", tokID, "--yes"}, path: "/api/v4/users/tokens/revoke",
+				changed: func() bool { _, ok := serverTokens(t, id)[tokID]; return !ok }}
 		}},
 		// roles
 		{verb: "roles system-admin", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutUser(t, "mrole")
-			return mutRun{[]string{"roles", "system-admin", name}, "/api/v4/users/" + id + "/roles",
-				func() bool { return strings.Contains(mutUserField(t, id, "roles").(string), "system_admin") }}
+			return mutRun{args: []string{"roles", "system-admin", name}, path: "/api/v4/users/" + id + "/roles",
+				changed: func() bool { return strings.Contains(mutUserField(t, id, "roles").(string), "system_admin") }}
 		}},
 		{verb: "roles member", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutUser(t, "mmem")
 			apiJSON[map[string]any](t, http.MethodPut, "/api/v4/users/"+id+"/roles", map[string]any{"roles": "system_user system_admin"})
-			return mutRun{[]string{"roles", "member", name}, "/api/v4/users/" + id + "/roles",
-				func() bool { return !strings.Contains(mutUserField(t, id, "roles").(string), "system_admin") }}
+			return mutRun{args: []string{"roles", "member", name}, path: "/api/v4/users/" + id + "/roles",
+				changed: func() bool { return !strings.Contains(mutUserField(t, id, "roles").(string), "system_admin") }}
 		}},
 		// team
 		{verb: "team create", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
@@ -643,96 +671,96 @@ func mutCases() []mutCase {
 					api(t, http.MethodDelete, "/api/v4/teams/"+team["id"].(string)+"?permanent=true", nil)
 				}
 			})
-			return mutRun{[]string{"team", "create", "--name", name, "--display-name", "Fault " + name}, "/api/v4/teams",
-				func() bool { return tmByName(t, name) != nil }}
+			return mutRun{args: []string{"team", "create", "--name", name, "--display-name", "Fault " + name}, path: "/api/v4/teams",
+				changed: func() bool { return tmByName(t, name) != nil }}
 		}},
 		{verb: "team archive", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutTeam(t)
-			return mutRun{[]string{"team", "archive", name, "--yes"}, "/api/v4/teams/" + id,
-				func() bool { return tmArchived(t, name) }}
+			return mutRun{args: []string{"team", "archive", name, "--yes"}, path: "/api/v4/teams/" + id,
+				changed: func() bool { return tmArchived(t, name) }}
 		}},
 		{verb: "team restore", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutTeam(t)
 			api(t, http.MethodDelete, "/api/v4/teams/"+id, nil)
-			return mutRun{[]string{"team", "restore", name}, "/api/v4/teams/" + id + "/restore",
-				func() bool { return !tmArchived(t, name) }}
+			return mutRun{args: []string{"team", "restore", name}, path: "/api/v4/teams/" + id + "/restore",
+				changed: func() bool { return !tmArchived(t, name) }}
 		}},
 		{verb: "team delete", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutTeam(t)
-			return mutRun{[]string{"team", "delete", name, "--yes"}, "/api/v4/teams/" + id,
-				func() bool { return tmByName(t, name) == nil }}
+			return mutRun{args: []string{"team", "delete", name, "--yes"}, path: "/api/v4/teams/" + id,
+				changed: func() bool { return tmByName(t, name) == nil }}
 		}},
 		{verb: "team rename", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutTeam(t)
-			return mutRun{[]string{"team", "rename", name, "--display-name", "Renamed " + name}, "/api/v4/teams/" + id + "/patch",
-				func() bool { return tmMustExist(t, name)["display_name"] == "Renamed "+name }}
+			return mutRun{args: []string{"team", "rename", name, "--display-name", "Renamed " + name}, path: "/api/v4/teams/" + id + "/patch",
+				changed: func() bool { return tmMustExist(t, name)["display_name"] == "Renamed "+name }}
 		}},
 		{verb: "team modify", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutTeam(t)
-			return mutRun{[]string{"team", "modify", name, "--private"}, "/api/v4/teams/" + id + "/privacy",
-				func() bool { return tmMustExist(t, name)["type"] == "I" }}
+			return mutRun{args: []string{"team", "modify", name, "--private"}, path: "/api/v4/teams/" + id + "/privacy",
+				changed: func() bool { return tmMustExist(t, name)["type"] == "I" }}
 		}},
 		{verb: "team users add", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutUser(t, "mtadd")
-			return mutRun{[]string{"team", "users", "add", fx.teamID, name}, "/api/v4/teams/" + fx.teamID + "/members/batch",
-				func() bool { return mutIsTeamMember(t, fx.teamID, id) }}
+			return mutRun{args: []string{"team", "users", "add", fx.teamID, name}, path: "/api/v4/teams/" + fx.teamID + "/members/batch",
+				changed: func() bool { return mutIsTeamMember(t, fx.teamID, id) }}
 		}},
 		{verb: "team users remove", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutUser(t, "mtrm")
 			addToTeam(t, fx.teamID, id)
-			return mutRun{[]string{"team", "users", "remove", fx.teamID, name}, "/api/v4/teams/" + fx.teamID + "/members/" + id,
-				func() bool { return !mutIsTeamMember(t, fx.teamID, id) }}
+			return mutRun{args: []string{"team", "users", "remove", fx.teamID, name}, path: "/api/v4/teams/" + fx.teamID + "/members/" + id,
+				changed: func() bool { return !mutIsTeamMember(t, fx.teamID, id) }}
 		}},
 		// channel
 		{verb: "channel create", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			name := unique("mch-")
-			return mutRun{[]string{"channel", "create", "--team", fx.teamID, "--name", name, "--display-name", "Fault " + name}, "/api/v4/channels",
-				func() bool { return chanNamed(t, fx.teamID, name) != nil }}
+			return mutRun{args: []string{"channel", "create", "--team", fx.teamID, "--name", name, "--display-name", "Fault " + name}, path: "/api/v4/channels",
+				changed: func() bool { return chanNamed(t, fx.teamID, name) != nil }}
 		}},
 		{verb: "channel archive", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			name := unique("mcharc-")
 			id := chanMake(t, fx.teamID, name, "O")
-			return mutRun{[]string{"channel", "archive", fx.teamName + ":" + name}, "/api/v4/channels/" + id,
-				func() bool { return chanArchived(t, id) }}
+			return mutRun{args: []string{"channel", "archive", fx.teamName + ":" + name}, path: "/api/v4/channels/" + id,
+				changed: func() bool { return chanArchived(t, id) }}
 		}},
 		{verb: "channel unarchive", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			name := unique("mchun-")
 			id := chanMake(t, fx.teamID, name, "O")
 			chanArchive(t, id)
-			return mutRun{[]string{"channel", "unarchive", fx.teamName + ":" + name}, "/api/v4/channels/" + id + "/restore",
-				func() bool { return !chanArchived(t, id) }}
+			return mutRun{args: []string{"channel", "unarchive", fx.teamName + ":" + name}, path: "/api/v4/channels/" + id + "/restore",
+				changed: func() bool { return !chanArchived(t, id) }}
 		}},
 		{verb: "channel delete", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			name := unique("mchdel-")
 			id := chanMake(t, fx.teamID, name, "O")
-			return mutRun{[]string{"channel", "delete", fx.teamName + ":" + name, "--yes"}, "/api/v4/channels/" + id,
-				func() bool { return chanGet(t, id) == nil }}
+			return mutRun{args: []string{"channel", "delete", fx.teamName + ":" + name, "--yes"}, path: "/api/v4/channels/" + id,
+				changed: func() bool { return chanGet(t, id) == nil }}
 		}},
 		{verb: "channel rename", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			name := unique("mchren-")
 			id := chanMake(t, fx.teamID, name, "O")
-			return mutRun{[]string{"channel", "rename", fx.teamName + ":" + name, "--display-name", "Renamed " + name}, "/api/v4/channels/" + id + "/patch",
-				func() bool { return mutChannelField(t, id, "display_name") == "Renamed "+name }}
+			return mutRun{args: []string{"channel", "rename", fx.teamName + ":" + name, "--display-name", "Renamed " + name}, path: "/api/v4/channels/" + id + "/patch",
+				changed: func() bool { return mutChannelField(t, id, "display_name") == "Renamed "+name }}
 		}},
 		{verb: "channel modify", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			name := unique("mchmod-")
 			id := chanMake(t, fx.teamID, name, "O")
-			return mutRun{[]string{"channel", "modify", fx.teamName + ":" + name, "--private"}, "/api/v4/channels/" + id + "/privacy",
-				func() bool { return mutChannelField(t, id, "type") == "P" }}
+			return mutRun{args: []string{"channel", "modify", fx.teamName + ":" + name, "--private"}, path: "/api/v4/channels/" + id + "/privacy",
+				changed: func() bool { return mutChannelField(t, id, "type") == "P" }}
 		}},
 		{verb: "channel move", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			name := unique("mchmv-")
 			id := chanMake(t, fx.teamID, name, "O")
-			return mutRun{[]string{"channel", "move", fx.otherTeamID, fx.teamName + ":" + name}, "/api/v4/channels/" + id + "/move",
-				func() bool { return mutChannelField(t, id, "team_id") == fx.otherTeamID }}
+			return mutRun{args: []string{"channel", "move", fx.otherTeamID, fx.teamName + ":" + name}, path: "/api/v4/channels/" + id + "/move",
+				changed: func() bool { return mutChannelField(t, id, "team_id") == fx.otherTeamID }}
 		}},
 		{verb: "channel users add", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			name := unique("mchadd-")
 			id := chanMake(t, fx.teamID, name, "O")
 			uid, uname := mutUser(t, "mcadd")
 			addToTeam(t, fx.teamID, uid)
-			return mutRun{[]string{"channel", "users", "add", fx.teamName + ":" + name, uname}, "/api/v4/channels/" + id + "/members",
-				func() bool { return chanIsMember(t, id, uid) }}
+			return mutRun{args: []string{"channel", "users", "add", fx.teamName + ":" + name, uname}, path: "/api/v4/channels/" + id + "/members",
+				changed: func() bool { return chanIsMember(t, id, uid) }}
 		}},
 		{verb: "channel users remove", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			name := unique("mchrm-")
@@ -740,60 +768,69 @@ func mutCases() []mutCase {
 			uid, uname := mutUser(t, "mcrm")
 			addToTeam(t, fx.teamID, uid)
 			chanAddMember(t, id, uid)
-			return mutRun{[]string{"channel", "users", "remove", fx.teamName + ":" + name, uname}, "/api/v4/channels/" + id + "/members/" + uid,
-				func() bool { return !chanIsMember(t, id, uid) }}
+			return mutRun{args: []string{"channel", "users", "remove", fx.teamName + ":" + name, uname}, path: "/api/v4/channels/" + id + "/members/" + uid,
+				changed: func() bool { return !chanIsMember(t, id, uid) }}
 		}},
 		// bot
 		{verb: "bot create", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			name := unique("mnbot")
 			mutDropUsername(t, name)
-			return mutRun{[]string{"bot", "create", name}, "/api/v4/bots",
-				func() bool {
+			return mutRun{args: []string{"bot", "create", name}, path: "/api/v4/bots",
+				changed: func() bool {
 					s, _ := api(t, http.MethodGet, "/api/v4/users/username/"+name, nil)
 					return s == http.StatusOK
 				}}
 		}},
 		{verb: "bot update", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutBot(t)
-			return mutRun{[]string{"bot", "update", name, "--display-name", "Updated " + name}, "/api/v4/bots/" + id,
-				func() bool { return mutBotField(t, id, "display_name") == "Updated "+name }}
+			return mutRun{args: []string{"bot", "update", name, "--display-name", "Updated " + name}, path: "/api/v4/bots/" + id,
+				changed: func() bool { return mutBotField(t, id, "display_name") == "Updated "+name }}
 		}},
 		{verb: "bot disable", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutBot(t)
-			return mutRun{[]string{"bot", "disable", name}, "/api/v4/bots/" + id + "/disable",
-				func() bool { return mutBotField(t, id, "delete_at").(float64) != 0 }}
+			return mutRun{args: []string{"bot", "disable", name}, path: "/api/v4/bots/" + id + "/disable",
+				changed: func() bool { return mutBotField(t, id, "delete_at").(float64) != 0 }}
 		}},
 		{verb: "bot enable", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutBot(t)
 			apiJSON[map[string]any](t, http.MethodPost, "/api/v4/bots/"+id+"/disable", nil)
-			return mutRun{[]string{"bot", "enable", name}, "/api/v4/bots/" + id + "/enable",
-				func() bool { return mutBotField(t, id, "delete_at").(float64) == 0 }}
+			return mutRun{args: []string{"bot", "enable", name}, path: "/api/v4/bots/" + id + "/enable",
+				changed: func() bool { return mutBotField(t, id, "delete_at").(float64) == 0 }}
 		}},
 		{verb: "bot assign", method: http.MethodPost, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id, name := mutBot(t)
 			uid, uname := mutUser(t, "mowner")
-			return mutRun{[]string{"bot", "assign", name, uname}, "/api/v4/bots/" + id + "/assign/" + uid,
-				func() bool { return mutBotField(t, id, "owner_id") == uid }}
+			return mutRun{args: []string{"bot", "assign", name, uname}, path: "/api/v4/bots/" + id + "/assign/" + uid,
+				changed: func() bool { return mutBotField(t, id, "owner_id") == uid }}
 		}},
 		// webhook
 		{verb: "webhook create-incoming", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			ch := chanMake(t, fx.teamID, unique("mwhin-"), "O")
-			return mutRun{[]string{"webhook", "create-incoming", "--channel", ch, "--display-name", "fault"}, "/api/v4/hooks/incoming",
-				func() bool {
+			return mutRun{args: []string{"webhook", "create-incoming", "--channel", ch, "--display-name", "fault"}, path: "/api/v4/hooks/incoming",
+				changed: func() bool {
 					return len(apiJSON[[]map[string]any](t, http.MethodGet, "/api/v4/hooks/incoming?team_id="+fx.teamID+"&per_page=200", nil)) > 0 &&
 						mutHooksIn(t, fx.teamID, ch) > 0
 				}}
 		}},
 		{verb: "webhook modify-incoming", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id := mutIncoming(t, fx.townSquare)
-			return mutRun{[]string{"webhook", "modify-incoming", id, "--description", "modified"}, "/api/v4/hooks/incoming/" + id,
-				func() bool { return whIncoming(t, id)["description"] == "modified" }}
+			return mutRun{args: []string{"webhook", "modify-incoming", id, "--description", "modified"}, path: "/api/v4/hooks/incoming/" + id,
+				changed: func() bool { return whIncoming(t, id)["description"] == "modified" }}
+		}},
+		{verb: "webhook modify-outgoing", method: http.MethodPut, retried: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			h := apiJSON[map[string]any](t, http.MethodPost, "/api/v4/hooks/outgoing", map[string]any{
+				"team_id": fx.teamID, "display_name": unique("mhook"), "trigger_words": []string{unique("mword")}, "callback_urls": []string{"http://127.0.0.1:9/hook"},
+			})
+			id := h["id"].(string)
+			t.Cleanup(func() { api(t, http.MethodDelete, "/api/v4/hooks/outgoing/"+id, nil) })
+			return mutRun{args: []string{"webhook", "modify-outgoing", id, "--description", "modified"}, path: "/api/v4/hooks/outgoing/" + id,
+				changed: func() bool { return whOutgoing(t, id)["description"] == "modified" }}
 		}},
 		{verb: "webhook create-outgoing", method: http.MethodPost, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			word := unique("mword")
-			return mutRun{[]string{"webhook", "create-outgoing", "--team", fx.teamID, "--trigger-word", word, "--url", "http://127.0.0.1:9/hook", "--display-name", word},
-				"/api/v4/hooks/outgoing",
-				func() bool {
+			return mutRun{args: []string{"webhook", "create-outgoing", "--team", fx.teamID, "--trigger-word", word, "--url", "http://127.0.0.1:9/hook", "--display-name", word},
+				path: "/api/v4/hooks/outgoing",
+				changed: func() bool {
 					for _, h := range apiJSON[[]map[string]any](t, http.MethodGet, "/api/v4/hooks/outgoing?team_id="+fx.teamID+"&per_page=200", nil) {
 						if h["display_name"] == word {
 							return true
@@ -804,33 +841,71 @@ func mutCases() []mutCase {
 		}},
 		{verb: "webhook delete", method: http.MethodDelete, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			id := mutIncoming(t, fx.townSquare)
-			return mutRun{[]string{"webhook", "delete", id, "--yes"}, "/api/v4/hooks/incoming/" + id,
-				func() bool { return whIncoming(t, id) == nil }}
+			return mutRun{args: []string{"webhook", "delete", id, "--yes"}, path: "/api/v4/hooks/incoming/" + id,
+				changed: func() bool { return whIncoming(t, id) == nil }}
 		}},
 		{verb: "webhook send", method: http.MethodPost, sendRules: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			ch := chanMake(t, fx.teamID, unique("mwhsend-"), "O")
 			id := mutIncoming(t, ch)
 			text := unique("fault message ")
-			return mutRun{[]string{"webhook", "send", id, "--text", text}, "/hooks/" + id,
-				func() bool { return len(wsendFind(t, ch, text)) > 0 }}
+			return mutRun{args: []string{"webhook", "send", id, "--text", text}, path: "/hooks/" + id,
+				changed: func() bool { return len(wsendFind(t, ch, text)) > 0 }}
 		}},
 		// plugin
 		{verb: "plugin enable", method: http.MethodPost, retried: true, serial: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			apiJSON[map[string]any](t, http.MethodPost, "/api/v4/plugins/"+fx.pluginID+"/disable", nil)
-			return mutRun{[]string{"plugin", "enable", fx.pluginID}, "/api/v4/plugins/" + fx.pluginID + "/enable",
-				func() bool { return plInstalled(t)[fx.pluginID] }}
+			return mutRun{args: []string{"plugin", "enable", fx.pluginID}, path: "/api/v4/plugins/" + fx.pluginID + "/enable",
+				changed: func() bool { return plInstalled(t)[fx.pluginID] }}
 		}},
 		{verb: "plugin disable", method: http.MethodPost, retried: true, serial: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			apiJSON[map[string]any](t, http.MethodPost, "/api/v4/plugins/"+fx.pluginID+"/enable", nil)
-			return mutRun{[]string{"plugin", "disable", fx.pluginID}, "/api/v4/plugins/" + fx.pluginID + "/disable",
-				func() bool { return !plInstalled(t)[fx.pluginID] }}
+			return mutRun{args: []string{"plugin", "disable", fx.pluginID}, path: "/api/v4/plugins/" + fx.pluginID + "/disable",
+				changed: func() bool { return !plInstalled(t)[fx.pluginID] }}
 		}},
 		{verb: "plugin add", method: http.MethodPost, serial: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
 			plRemove(t, fx.pluginID)
-			return mutRun{[]string{"plugin", "add", fx.pluginBundle, "--force"}, "/api/v4/plugins",
-				func() bool { _, ok := plInstalled(t)[fx.pluginID]; return ok }}
+			return mutRun{args: []string{"plugin", "add", fx.pluginBundle, "--force"}, path: "/api/v4/plugins",
+				changed: func() bool { _, ok := plInstalled(t)[fx.pluginID]; return ok }}
+		}},
+		{verb: "plugin install-url", method: http.MethodPost, serial: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			plRemove(t, fx.pluginID)
+			return mutRun{args: []string{"plugin", "install-url", fx.pluginURL, "--force"}, path: "/api/v4/plugins/install_from_url",
+				changed: func() bool { _, ok := plInstalled(t)[fx.pluginID]; return ok }}
+		}},
+		{verb: "plugin delete", method: http.MethodDelete, serial: true, setup: func(t *testing.T, fx *mutFixture) mutRun {
+			if _, ok := plInstalled(t)[fx.pluginID]; !ok {
+				plRunIn(t, plAdmin(t), t.TempDir(), time.Minute, "plugin", "add", fx.pluginBundle, "--force")
+			}
+			return mutRun{args: []string{"plugin", "delete", fx.pluginID}, path: "/api/v4/plugins/" + fx.pluginID,
+				changed: func() bool { _, ok := plInstalled(t)[fx.pluginID]; return !ok }}
 		}},
 	}
+}
+
+// mutSecretFile writes a password to a file of the test's, to be passed with a --*-file flag
+// (a password in argv would show in the process list).
+func mutSecretFile(t *testing.T, secret string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "secret")
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// mutLogin logs in with a password and returns the session token, or "" when refused.
+func mutLogin(t *testing.T, name, password string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	resp, _, err := srv.API(ctx, http.MethodPost, "/api/v4/users/login", map[string]any{"login_id": name, "password": password}, "")
+	if err != nil {
+		t.Fatalf("login as %s: %v", name, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return ""
+	}
+	return resp.Header.Get("Token")
 }
 
 // mutHooksIn counts the incoming webhooks of a channel.
@@ -873,6 +948,12 @@ func TestFaultMutationPolicy(t *testing.T) {
 		t.Fatalf("the test plugin %s is not installed", plugin.ID)
 	}
 	fx.pluginID, fx.pluginBundle = plugin.ID, filepath.Join(dir, "web.tar.gz")
+	url, err := plMarketplace(t).Add(plugin, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.pluginURL = url
+	setServerSetting(t, "PluginSettings", "AllowInsecureDownloadURL", true)
 
 	for _, tc := range mutCases() {
 		t.Run(tc.verb, func(t *testing.T) {
@@ -914,6 +995,9 @@ func mutCheck(t *testing.T, fx *mutFixture, tc mutCase, f mutFault) {
 		}
 		return nil
 	})
+	if run.token != "" {
+		c = c.with("MATTERCTL_TOKEN=" + run.token)
+	}
 	r := c.run("", run.args...)
 	sent := 0
 	for _, e := range p.Log() {

@@ -107,10 +107,11 @@ A request that meets a transient failure is sent again, up to 3 more times, afte
 
 Safe to repeat, and sent again:
   - reads: GET, HEAD, and the read-only POSTs (user lookups by name, member lookups, searches)
-  - PUTs, which set a value: user activate, deactivate and edit, roles system-admin and
-    member, team rename and modify, channel rename and modify, bot update, webhook
-    modify-incoming and modify-outgoing; but not a password change that gives the current
-    password (once made, the password sent as current is wrong)
+  - PUTs, which set a value: user activate, deactivate, edit, preference set and
+    change-password, roles system-admin and member, team rename and modify, channel rename
+    and modify, bot update, webhook modify-incoming and modify-outgoing; but not a password
+    change that gives the current password (your own: once made, the password sent as
+    current is wrong)
   - adding team and channel members (adding a member twice is adding it once); when the server
     answers none of them (it is restarting), they are sent again every 2 s for up to a minute,
     and a user whose request lost its answer is looked up before being reported failed
@@ -121,7 +122,8 @@ Not safe to repeat, and not sent again after a 502, 503, 504 or a broken connect
 (user, team, channel, bot, webhooks, token generate), permanent deletes and archives (user,
 team, channel, webhook delete; team and channel archive), removing members, token revoke,
 channel unarchive (the server refuses to restore a channel that is not archived), channel
-move, and plugin add (after a 429 it streams the file again from the start). A second
+move, plugin delete, install-url, marketplace install, and plugin add (after a 429 it
+streams the file again from the start). A second
 attempt could make the change twice (a second channel) or report a success as a failure (a
 delete answered 404). A 503 (the server or its proxy unavailable) is reported with its status.
 After a broken connection, a 502 or a 504 the server may have acted: the error says that the

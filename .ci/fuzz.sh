@@ -10,6 +10,8 @@
 #   FUZZMATCH     only targets whose "package.Name" matches this extended regexp
 #   FUZZPARALLEL  fuzzing workers per target (go test -parallel; default: GOMAXPROCS)
 #   FUZZRETRIES   runs again after Go's deadline race, below (default 2)
+#   FUZZTOOLCHAIN the Go toolchain that fuzzes when the local Go is older than 1.27 (below;
+#                 default go1.27.3, fetched through the module proxy); "local" keeps the local Go
 #
 # Stops at the first failure and prints the path of the failing input, which `go test` wrote
 # under the package's testdata/fuzz/<Name>/: once fixed, commit it so that every `go test` run
@@ -26,6 +28,24 @@ if [ -n "${FUZZPARALLEL:-}" ]; then
 	parallel=(-parallel "$FUZZPARALLEL")
 fi
 export GOCACHE="${GOCACHE:-$("$GO" env GOCACHE)}"
+
+# go.dev/issue/75804: before Go 1.27, the fuzzing coordinator can fail a target with a bare
+# "context deadline exceeded" when -fuzztime runs out, having found nothing: the parent context's
+# deadline is seen before it reaches the workers' context. It happens most on a busy machine,
+# such as beside the end-to-end tests. The fuzz run uses a Go with the fix when the local one
+# lacks it (the module itself stays on the local Go); when that Go cannot be had, it stays on the
+# local Go and runs a target stopped that way again (below).
+toolchain="${FUZZTOOLCHAIN:-go1.27.3}"
+local_go=$("$GO" env GOVERSION)
+if [ "$toolchain" != local ] && [ -z "${GOTOOLCHAIN:-}" ] &&
+	[[ "$local_go" =~ ^go1\.([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -lt 27 ]; then
+	if got=$(GOTOOLCHAIN="$toolchain" "$GO" env GOVERSION 2>&1); then
+		export GOTOOLCHAIN="$toolchain"
+		echo "fuzz: fuzzing with $got (the local $local_go has go.dev/issue/75804)"
+	else
+		echo "fuzz: warning: $toolchain could not be had ($(tail -n 1 <<<"$got")): fuzzing with the local $local_go, whose deadline race (go.dev/issue/75804) is run again when it strikes" >&2
+	fi
+fi
 
 # The targets are the `func FuzzXxx(f *testing.F)` of the module's test files, found by name
 # (listing them with `go test -list` would compile every test package first).
@@ -46,11 +66,9 @@ if [ "${#targets[@]}" -eq 0 ]; then
 fi
 echo "fuzz: ${#targets[@]} targets, $fuzztime each"
 
-# go.dev/issue/75804: Go's fuzzing coordinator (before Go 1.27) can fail a target with a bare
-# "context deadline exceeded" when -fuzztime runs out, having found nothing: the parent context's
-# deadline is seen before it reaches the workers' context. That failure, and only that one (the
-# message right after the FAIL line, no failing input reported or written), is run again, up to
-# FUZZRETRIES times (default 2). Remove this once go.mod names Go 1.27 or later.
+# With a Go older than 1.27 (above), a target that fails with the deadline race, and only that
+# failure (the message right after the FAIL line, no failing input reported or written), is run
+# again, up to FUZZRETRIES times. Remove this once go.mod names Go 1.27 or later.
 retries="${FUZZRETRIES:-2}"
 corpus_files() { if [ -d "$1" ]; then find "$1" -type f | sort; fi; }
 deadline_race() { # log, corpus listing before the run, corpus dir, target name

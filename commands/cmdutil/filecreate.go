@@ -33,8 +33,8 @@ import (
 //
 // A create whose answer was lost (the connection broke, or timed out, after the request was
 // sent) may or may not have been done. Such a row is checked again (Existing) until the server
-// answers, for up to a minute: it is then reported as created when the object exists, as failed
-// when it does not, and as unknown when the server could not be asked.
+// answers, for up to a minute: it is then reported as created when the object exists, sent again
+// when it does not (see recheck), and reported as unknown when the server could not be asked.
 //
 // S is the spec of one row; T is the created object.
 type FileCreate[S, T any] struct {
@@ -182,16 +182,35 @@ func (fc FileCreate[S, T]) Run(ctx context.Context, p *printer.Printer, in FileC
 }
 
 // recheck asks the server whether a spec whose create lost its answer (lost) exists now,
-// until it answers or the run's wait for the server has run out.
+// until it answers or the run's wait for the server has run out. An object the server has is
+// reported created. One it does not have was not made (the server makes it before it answers),
+// and is sent again, at most maxResends times: the objects' unique names (username and email,
+// team name, channel name in its team) keep a create that was only late from being made twice,
+// and a refusal of the one sent again is followed by another check.
 func (fc FileCreate[S, T]) recheck(ctx context.Context, c client.Client, wait *serverWait, spec S, lost error) (rowResult[T], error) {
+	const maxResends = 2
+	resends := 0
 	for refusals := 0; ; {
 		errs, err := fc.Existing(ctx, c, []S{spec})
 		if err == nil && len(errs) == 1 {
 			var exists *ExistsError
 			switch {
-			case errs[0] == nil:
+			case errs[0] == nil && (resends == maxResends || ctx.Err() != nil):
 				wait.answered()
 				return rowResult[T]{}, fmt.Errorf("not created: %w", lost)
+			case errs[0] == nil:
+				wait.answered()
+				resends++
+				obj, cerr := fc.Create(ctx, c, spec)
+				for cerr != nil && notSent(cerr) && ctx.Err() == nil && wait.again() && wait.pause(ctx) == nil {
+					obj, cerr = fc.Create(ctx, c, spec)
+				}
+				if cerr == nil {
+					wait.answered()
+					return rowResult[T]{obj: obj, status: StatusCreated, note: " (sent again: the server did not have it after the answer was lost)"}, nil
+				}
+				lost, refusals = cerr, 0
+				continue
 			case errors.As(errs[0], &exists):
 				wait.answered()
 				return rowResult[T]{obj: fc.Planned(spec), status: StatusCreated, note: " (checked after the answer was lost)"}, nil

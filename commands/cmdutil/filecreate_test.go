@@ -150,8 +150,11 @@ type lostServer struct {
 	stored  map[string]bool
 	creates map[string]int
 	loseAnd map[string]bool // name → whether the lost create was done
-	down    int             // how many existence checks fail before the server answers
-	checks  int
+	// loseAlways: every create of these names loses its answer, undone. late: the first lost
+	// create of these names is done only after the first check found nothing.
+	loseAlways, late map[string]bool
+	down             int // how many existence checks fail before the server answers
+	checks           int
 	// refuse is how many creates are refused (the connection, as by a restarting server) once
 	// refuseAfter creates have been answered.
 	refuse, refuseAfter int
@@ -172,6 +175,9 @@ func (s *lostServer) fileCreate() FileCreate[gadget, *gadget] {
 				errs[i] = fmt.Errorf("could not check gadget %s: %w", g.Name, &url.Error{Op: "Get", URL: "http://x", Err: syscall.ECONNREFUSED})
 			case s.stored[g.Name]:
 				errs[i] = Exists("gadget %s already exists", g.Name)
+			case s.late[g.Name]:
+				delete(s.late, g.Name)
+				s.stored[g.Name] = true
 			}
 		}
 		return errs, nil
@@ -188,7 +194,13 @@ func (s *lostServer) fileCreate() FileCreate[gadget, *gadget] {
 		if s.stored[g.Name] {
 			return nil, &client.Error{Status: 400, Message: "gadget " + g.Name + " already exists"}
 		}
+		if s.loseAlways[g.Name] {
+			return nil, &url.Error{Op: "Post", URL: "http://x", Err: io.ErrUnexpectedEOF}
+		}
 		done, lose := s.loseAnd[g.Name]
+		if s.late[g.Name] {
+			done, lose = false, true
+		}
 		if !lose || done {
 			s.stored[g.Name] = true
 		}
@@ -230,30 +242,42 @@ func statuses(rows []map[string]any) map[string]string {
 }
 
 // TestFileCreateLostAnswers: a create whose answer is lost is checked again; it is reported
-// created when the object exists, failed when not, unknown when the server cannot be asked.
+// created when the object exists, sent again when it does not, failed when even the creates
+// sent again lose their answers, unknown when the server cannot be asked.
 func TestFileCreateLostAnswers(t *testing.T) {
 	old := UnansweredWait
 	UnansweredWait.For, UnansweredWait.Every = 50*time.Millisecond, time.Millisecond
 	t.Cleanup(func() { UnansweredWait = old })
 
 	s := &lostServer{stored: map[string]bool{"old": true}, creates: map[string]int{},
-		loseAnd: map[string]bool{"done": true, "undone": false}}
-	err, stderr, rows := runGadgets(t, s.fileCreate(), "name\nnew\ndone\nundone\nold\n", false)
+		loseAnd: map[string]bool{"done": true, "undone": false}, loseAlways: map[string]bool{"cursed": true}, late: map[string]bool{"late": true}}
+	err, stderr, rows := runGadgets(t, s.fileCreate(), "name\nnew\ndone\nundone\nold\ncursed\nlate\n", false)
 	if ExitCode(err) != ExitPartial {
 		t.Fatalf("err = %v, want a partial failure", err)
 	}
-	want := map[string]string{"line 2: new": "created", "line 3: done": "created", "line 4: undone": "failed", "line 5: old": "failed"}
+	want := map[string]string{"line 2: new": "created", "line 3: done": "created", "line 4: undone": "created", "line 5: old": "failed",
+		"line 6: cursed": "failed", "line 7: late": "created"}
 	if got := statuses(rows); !maps.Equal(got, want) {
 		t.Errorf("statuses %v, want %v", got, want)
 	}
 	for _, line := range []string{
 		"Created gadget done (checked after the answer was lost)",
-		"line 4: undone: not created: Post \"http://x\": unexpected EOF",
-		"4 rows: 2 created, 2 failed",
+		"Created gadget undone (sent again: the server did not have it after the answer was lost)",
+		"line 6: cursed: not created: Post \"http://x\": unexpected EOF",
+		// The first create was only late: the one sent again is refused, and a check finds it.
+		"Created gadget late (checked after the answer was lost)",
+		"6 rows: 4 created, 2 failed",
 	} {
 		if !strings.Contains(stderr, line) {
 			t.Errorf("stderr lacks %q:\n%s", line, stderr)
 		}
+	}
+	wantCreates := map[string]int{"new": 1, "done": 1, "undone": 2, "old": 1, "cursed": 3, "late": 2}
+	if !maps.Equal(s.creates, wantCreates) {
+		t.Errorf("creates sent %v, want %v", s.creates, wantCreates)
+	}
+	if !s.stored["undone"] || s.stored["cursed"] || !s.stored["late"] {
+		t.Errorf("stored: %v", s.stored)
 	}
 
 	// The server stays down for longer than the recheck lasts: unknown.

@@ -138,5 +138,7 @@ A connection refused is not retried: it almost always means a wrong URL or a sto
 Within a run that the server has already answered, though, it means a restart: adding members
 (above) and the rows of create --file (user, team, channel) wait for the server, every 2 s
 for up to a minute of silence, and a row whose create lost its answer is looked up once the
-server answers, to be reported created or failed (or unknown, if it never answers).
+server answers: reported created when the server has it, else sent again (the unique names of
+users, teams and channels keep it from being made twice), and unknown if the server never
+answers.
 `

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -377,6 +378,79 @@ func TestFaultConcurrentProfiles(t *testing.T) {
 	}
 	if fi, err := os.Stat(c.configFile()); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("config file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+}
+
+// TestFaultFileCreateLostAnswers: `user create --file` where two creates lose their answers,
+// one after the server made the user and one before it got the request: the first is found and
+// reported created, the second is sent again; every user exists once, and is reported once.
+func TestFaultFileCreateLostAnswers(t *testing.T) {
+	run := unique("fl")
+	names := []string{run + "-made", run + "-unsent", run + "-plain"}
+	var file strings.Builder
+	file.WriteString("username,email,password\n")
+	for _, n := range names {
+		mutDropUsername(t, n)
+		fmt.Fprintf(&file, "%s,%s@example.com,Passw0rd-%s\n", n, n, n)
+	}
+	path := filepath.Join(t.TempDir(), "users.csv")
+	if err := os.WriteFile(path, []byte(file.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	posts := map[string]int{}
+	c, _ := faultCLI(t, func(r *http.Request) *faultproxy.Fault {
+		if r.Method != http.MethodPost || r.URL.Path != "/api/v4/users" || r.Body == nil {
+			return nil
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body = io.NopCloser(bytes.NewReader(b))
+		var u struct {
+			Username string `json:"username"`
+		}
+		_ = json.Unmarshal(b, &u)
+		mu.Lock()
+		defer mu.Unlock()
+		posts[u.Username]++
+		if posts[u.Username] > 1 {
+			return nil
+		}
+		switch u.Username {
+		case names[0]:
+			return &faultproxy.Fault{Hangup: true, Forward: true} // made, answer lost
+		case names[1]:
+			return &faultproxy.Fault{Hangup: true} // never reached the server
+		}
+		return nil
+	})
+	r := c.run("", "user", "create", "--file", path, "--json")
+	expectCode(t, r, 0)
+	rows := decodeJSON[[]map[string]any](t, r.Stdout)
+	if len(rows) != len(names) {
+		t.Fatalf("%d rows, want %d:\n%s", len(rows), len(names), r.Stdout)
+	}
+	for _, row := range rows {
+		if row["status"] != "created" {
+			t.Errorf("row %v: status %v, want created", row["input"], row["status"])
+		}
+	}
+	for _, want := range []string{
+		"Created user " + names[0] + " (checked after the answer was lost)",
+		"Created user " + names[1] + " (sent again: the server did not have it after the answer was lost)",
+		"Created user " + names[2] + "\n",
+	} {
+		if !strings.Contains(r.Stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.Stderr)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := map[string]int{names[0]: 1, names[1]: 2, names[2]: 1}; !maps.Equal(posts, want) {
+		t.Errorf("creates sent %v, want %v", posts, want)
+	}
+	found := apiJSON[[]map[string]any](t, http.MethodPost, "/api/v4/users/usernames", names)
+	if len(found) != len(names) {
+		t.Errorf("the server has %d of the %d users", len(found), len(names))
 	}
 }
 

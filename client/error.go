@@ -142,6 +142,9 @@ func AnswerLost(err error) bool {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, syscall.ECONNREFUSED) {
 		return false
 	}
+	if errors.As(err, new(*AnswerLostError)) {
+		return true
+	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
 		return false

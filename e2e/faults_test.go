@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -1072,7 +1073,11 @@ func mutCheck(t *testing.T, fx *mutFixture, tc mutCase, f mutFault) {
 	if run.token != "" {
 		c = c.with("MATTERCTL_TOKEN=" + run.token)
 	}
-	r := c.run("", run.args...)
+	args := run.args
+	if f.fault.Hangup {
+		args = append(slices.Clone(args), "--json")
+	}
+	r := c.run("", args...)
 	sent := 0
 	for _, e := range p.Log() {
 		if e.Method == tc.method && e.Path == run.path {
@@ -1115,5 +1120,18 @@ func mutCheck(t *testing.T, fx *mutFixture, tc mutCase, f mutFault) {
 		t.Errorf("the error says the change may have been made after a %s, which the server did not get: %q", f.name, r.Stderr)
 	case !retried && f.unsure && strings.Contains(r.Stderr, "check the URL"):
 		t.Errorf("after a lost answer the hint sends the user to the URL, though the server was reached: %q", r.Stderr)
+	}
+	// With --json, the row of a change whose answer was lost says its outcome is unknown (the
+	// verbs that print a row per argument; plugin add prints the manifests it installed).
+	if f.fault.Hangup && !retried && strings.HasPrefix(r.Stdout, "[") {
+		for _, row := range decodeJSON[[]map[string]any](t, r.Stdout) {
+			if _, ok := row["input"]; !ok {
+				continue
+			}
+			t.Logf("JSON row: ok %v, unknown %v", row["ok"], row["unknown"])
+			if row["ok"] != false || row["unknown"] != true {
+				t.Errorf("the JSON row of a change whose answer was lost: ok %v, unknown %v, want false and true", row["ok"], row["unknown"])
+			}
+		}
 	}
 }

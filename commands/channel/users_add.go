@@ -39,7 +39,8 @@ the others are added --parallel at a time.
 Each user gets one line on stderr: "Added alice to channel devops:alerts", "User alice is
 already a member of channel devops:alerts: nothing to do", or "<user>: <reason>". With
 --json, one row per argument on stdout: {"input", "ok", "changed", "user", "error"}, where
-"changed" is false for users who already were members. The exit status is 3 when some failed.`,
+"changed" is false for users who already were members, and "unknown" is true for a user the
+server may or may not have added (see above). The exit status is 3 when some failed.`,
 		Example: `  matterctl channel users add devops:alerts alice bob@example.com
   matterctl channel users add alerts --team devops --file oncall.txt --dry-run
   matterctl channel users add 4xp9fdt8ptf3mfw8bftgpq3bnc alice --parallel 16`,

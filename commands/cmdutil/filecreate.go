@@ -246,6 +246,9 @@ func (e *UnknownError) Error() string {
 
 func (e *UnknownError) Unwrap() error { return e.Lost }
 
+// OutcomeUnknown marks the error as one after which the object may or may not exist.
+func (e *UnknownError) OutcomeUnknown() {}
+
 // ExistsError says that the object a row describes exists already.
 type ExistsError struct{ Msg string }
 

@@ -161,3 +161,6 @@ func (e *UnknownOutcomeError) Error() string {
 }
 
 func (e *UnknownOutcomeError) Unwrap() error { return e.Err }
+
+// OutcomeUnknown marks the error as one after which the user may or may not have been changed.
+func (e *UnknownOutcomeError) OutcomeUnknown() {}

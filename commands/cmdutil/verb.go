@@ -398,8 +398,23 @@ func (r *Rows[T]) AddWith(o Outcome[T], dryRun bool, extra map[string]any) error
 	}
 	if o.Err != nil {
 		row.Error = ErrorMessageLine(o.Err)
+		// Rows with a "status" (create --file) say "unknown" there.
+		if _, ok := row.Fields["status"]; !ok && OutcomeUnknown(o.Err) {
+			if row.Fields == nil {
+				row.Fields = map[string]any{}
+			}
+			row.Fields["unknown"] = true
+		}
 	}
 	return r.list.Add(row)
+}
+
+// OutcomeUnknown reports a failure after which the change may or may not have been made: the
+// answer was lost (client.AnswerLost) and nothing established what the server did. Such a
+// JSON row gets "unknown": true.
+func OutcomeUnknown(err error) bool {
+	var u interface{ OutcomeUnknown() }
+	return errors.As(err, &u) || client.AnswerLost(err)
 }
 
 // Close ends the rows given the run's error (see EndList) and returns it, or the error of

@@ -325,3 +325,41 @@ func TestRunVerbAlreadyFailedRowsSayNothingOfChange(t *testing.T) {
 		}
 	}
 }
+
+// TestRunVerbRowsOfUnknownOutcomes: a failure after which the change may have been made (an
+// answer lost, a check that could not be made) gets "unknown": true; other failures do not.
+func TestRunVerbRowsOfUnknownOutcomes(t *testing.T) {
+	ws := []*widget{{ID: "w1", Name: "lost"}, {ID: "w2", Name: "unasked"}, {ID: "w3", Name: "refused"}, {ID: "w4", Name: "fine"}}
+	ios, _, out, _ := iostreams.Test()
+	p, _ := printer.New(ios, printer.Options{JSON: true})
+	err := RunVerb(context.Background(), nil, p, widgetKind(ws...), Verb[*widget]{
+		Args: []string{"lost", "unasked", "refused", "fine"}, Parallel: 1, Done: "Polished",
+		Apply: func(_ context.Context, w *widget) (*widget, error) {
+			switch w.Name {
+			case "lost":
+				return nil, &client.AnswerLostError{Err: errors.New("EOF")}
+			case "unasked":
+				return nil, &UnknownOutcomeError{Err: errors.New("connection refused")}
+			case "refused":
+				return nil, &client.Error{Status: 400, Message: "no"}
+			}
+			return w, nil
+		},
+	})
+	if ExitCode(err) != ExitPartial {
+		t.Fatalf("err = %v (exit %d)", err, ExitCode(err))
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal(out.Bytes(), &rows); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"lost": true, "unasked": true, "refused": nil, "fine": nil}
+	for _, r := range rows {
+		if got := r["unknown"]; got != want[r["input"].(string)] {
+			t.Errorf("row %v: unknown = %v, want %v", r["input"], got, want[r["input"].(string)])
+		}
+	}
+	if len(rows) != len(want) {
+		t.Errorf("%d rows", len(rows))
+	}
+}

@@ -78,6 +78,11 @@ const formattingHelp = `Output formats
 Results go to stdout. Success messages, progress, warnings and errors go to stderr, so
 stdout holds only the result, also when a command fails part of the way.
 
+Commands that change several objects print one JSON row per argument: "input", "ok", the
+object under its kind ("user", "team", …), and "error" when it failed. A failed row has "unknown": true when the change may or
+may not have been made (its answer was lost and the server could not be asked); the rows of
+create --file say so in their "status" instead.
+
 A list that fails after it began to print (the connection drops at page 8) is never
 written as a complete document: the JSON array is left unterminated so that jq and JSON
 parsers reject it, --jq prints nothing, and the error goes to stderr with a non-zero exit.

@@ -37,7 +37,8 @@ Each user gets one line on stderr: "Added alice to team devops", "User alice is 
 member of team devops: nothing to do", or "<user>: <reason>" when the server refused (an email
 domain the team does not allow, for instance). With --json, one row per argument on stdout:
 {"input", "ok", "changed", "user", "error"}, where "changed" is false for users who already
-were members. The exit status is 3 when some failed.`,
+were members, and "unknown" is true for a user the server may or may not have added (see
+above). The exit status is 3 when some failed.`,
 		Example: `  matterctl team users add devops alice bob@example.com
   matterctl team users add devops --file new-hires.txt --dry-run
   matterctl team users add devops --file new-hires.txt --json | jq -r '.[] | select(.changed) | .input'`,

@@ -115,7 +115,7 @@ func (fc FileCreate[S, T]) Run(ctx context.Context, p *printer.Printer, in FileC
 	// A server that stops answering mid-run (it is restarting) is waited for: a create it
 	// refused to connect for was never sent and is sent again, a create whose answer was lost is
 	// checked once it answers.
-	var wait serverWait
+	wait := serverWait{notice: func(msg string) { p.Infof("%s", msg) }}
 	err = RunEach(ctx, p, indexes(len(rows)), in.Parallel, func(i int) string { return rows[i].label },
 		func(ctx context.Context, i int) (rowResult[T], error) {
 			r := rows[i]

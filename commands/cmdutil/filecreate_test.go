@@ -380,12 +380,20 @@ func TestFileCreateWaitsForARestart(t *testing.T) {
 	if len(s.stored) != 4 || s.refuse != 0 {
 		t.Errorf("stored %v, %d refusals left", s.stored, s.refuse)
 	}
+	// The wait is said once, and its end.
+	if strings.Count(stderr, "the server is not answering (restarting?): trying again every 1ms for up to 1s\n") != 1 ||
+		strings.Count(stderr, "the server answers again after ") != 1 {
+		t.Errorf("stderr does not tell the wait once:\n%s", stderr)
+	}
 
 	s = &lostServer{stored: map[string]bool{}, creates: map[string]int{}, refuse: 1 << 20}
 	start := time.Now()
 	err, stderr, rows = runGadgets(t, s.fileCreate(), "name\na\nb\n", false)
 	if ExitCode(err) != ExitError || len(rows) != 2 || rows[0]["status"] != "failed" || !strings.Contains(stderr, "connection refused") {
 		t.Errorf("err %v, rows %v, stderr:\n%s", err, rows, stderr)
+	}
+	if strings.Contains(stderr, "not answering") {
+		t.Errorf("a server refusing from the start is said to be restarting:\n%s", stderr)
 	}
 	if d := time.Since(start); d > 500*time.Millisecond || (1<<20)-s.refuse != 2 {
 		t.Errorf("a server refusing from the start was waited for: %s, %d attempts", d, (1<<20)-s.refuse)

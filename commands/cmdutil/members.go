@@ -87,6 +87,7 @@ func RunMembersVerb(ctx context.Context, b *BulkArgs, open OpenMembership, chang
 		return err
 	}
 	pl := &memberPlan{unchanged: map[string]bool{}}
+	pl.wait.notice = func(msg string) { p.Infof("%s", msg) }
 	args := b.Args
 	if change.AllUsers {
 		if pl.m, err = open(ctx, c); err != nil {

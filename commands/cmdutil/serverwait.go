@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"syscall"
@@ -24,13 +25,20 @@ type serverWait struct {
 	mu    sync.Mutex
 	seen  bool      // the server answered a request of the run
 	since time.Time // when it stopped answering; zero while it answers
+	// notice, when set, is told when the run starts waiting for the server and when it answers
+	// again (a line on stderr: a run that goes quiet for a minute says why).
+	notice func(msg string)
 }
 
 // answered notes an answer of the server.
 func (w *serverWait) answered() {
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	since := w.since
 	w.seen, w.since = true, time.Time{}
+	w.mu.Unlock()
+	if !since.IsZero() && w.notice != nil {
+		w.notice(fmt.Sprintf("the server answers again after %s", time.Since(since).Round(100*time.Millisecond)))
+	}
 }
 
 // reached notes that a request reached the server, though its answer was lost: the address is
@@ -46,15 +54,22 @@ func (w *serverWait) reached() {
 // server, not a restart), and until it has been silent for UnansweredWait.For.
 func (w *serverWait) again() bool {
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if !w.seen {
+		w.mu.Unlock()
 		return false
 	}
 	now := time.Now()
-	if w.since.IsZero() {
+	started := w.since.IsZero()
+	if started {
 		w.since = now
 	}
-	return now.Add(UnansweredWait.Every).Sub(w.since) <= UnansweredWait.For
+	ok := now.Add(UnansweredWait.Every).Sub(w.since) <= UnansweredWait.For
+	w.mu.Unlock()
+	if started && w.notice != nil {
+		w.notice(fmt.Sprintf("the server is not answering (restarting?): trying again every %s for up to %s",
+			UnansweredWait.Every, UnansweredWait.For))
+	}
+	return ok
 }
 
 // pause waits UnansweredWait.Every, or until ctx ends (its error).

@@ -162,6 +162,7 @@ func TestRestartMidFileCreate(t *testing.T) {
 			if counts["failed"]+counts["unknown"] == 0 && r.Code != 0 {
 				t.Errorf("exit %d, though every row was created", r.Code)
 			}
+			expectWaitTold(t, r.Stderr)
 
 			// The re-run creates only what is missing; what exists counts as done.
 			r = c.run("", append(args, "--skip-existing")...)
@@ -224,6 +225,17 @@ func runWithRestart(t *testing.T, c *cli, args []string, after int) (result, tim
 	defer mu.Unlock()
 	recordRun(args, "", out.String(), errOut.String(), "")
 	return result{Stdout: out.String(), Stderr: errOut.String(), Code: code}, restart
+}
+
+// expectWaitTold checks that a run that rode out a restart said so on stderr: once when it
+// started waiting for the server, and when the server answered again.
+func expectWaitTold(t *testing.T, stderr string) {
+	t.Helper()
+	started := strings.Count(stderr, "the server is not answering (restarting?): trying again every 2s for up to 1m0s")
+	back := strings.Count(stderr, "the server answers again after ")
+	if started == 0 || back == 0 || started != back {
+		t.Errorf("stderr tells the wait %d times and its end %d times, want once each (or as many of both)", started, back)
+	}
 }
 
 type writerFunc func([]byte) (int, error)
@@ -364,6 +376,7 @@ func TestRestartMidFileMembers(t *testing.T) {
 	if restart < 40*time.Second && counts["failed"]+counts["unknown"] > 0 {
 		t.Errorf("the server was back after %s, yet %d users failed and %d are unknown", restart.Round(100*time.Millisecond), counts["failed"], counts["unknown"])
 	}
+	expectWaitTold(t, r.Stderr)
 	t.Logf("first run of %d users (%d members before), server restarted in %s, run took %s: %v; stderr tail: %s",
 		n, before, restart.Round(100*time.Millisecond), took.Round(100*time.Millisecond), counts, lastLines(r.Stderr, 2))
 

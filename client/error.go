@@ -72,6 +72,11 @@ func Describe(err error) string {
 		return ""
 	}
 	msg := safetext.Escape(safetext.Clip(err.Error(), safetext.MaxMessage))
+	// *model.Client4's errors do not say their status; ours do.
+	var appErr *model.AppError
+	if errors.As(err, &appErr) && appErr.StatusCode != 0 && !errors.As(err, new(*Error)) && !strings.Contains(msg, "(HTTP ") {
+		msg += fmt.Sprintf(" (HTTP %d)", appErr.StatusCode)
+	}
 	hint := Hint(err)
 	if e := AsError(err); e != nil && e.RequestID != "" && !strings.Contains(msg, e.RequestID) {
 		msg += " [request " + e.RequestID + "]"

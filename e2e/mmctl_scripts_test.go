@@ -12,6 +12,7 @@ import (
 // checks the server's state after each: scripts written for mmctl must run unchanged.
 func TestMmctlScriptLines(t *testing.T) {
 	// The lines name fixed objects; a server reused from an earlier run may hold them already.
+	setServerSetting(t, "ServiceSettings", "EnableAPITeamDeletion", true)
 	dropTeam(t, "devops")
 	t.Cleanup(func() { dropTeam(t, "devops") })
 	if status, _ := api(t, http.MethodGet, "/api/v4/users/username/newuser", nil); status == http.StatusNotFound {

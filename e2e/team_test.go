@@ -186,7 +186,7 @@ func TestTeamCreate(t *testing.T) {
 		id := tmCreate(t, name, false)
 		r := c.boundTo(t).run("", "team", "create", "--name", name, "--display-name", "Again")
 		expectCode(t, r, 1)
-		if !strings.HasPrefix(r.Stderr, "error: team "+name+" already exists [request ") {
+		if !strings.HasPrefix(r.Stderr, "error: team "+name+" already exists (HTTP 400) [request ") {
 			t.Errorf("stderr = %q", r.Stderr)
 		}
 		api(t, http.MethodDelete, "/api/v4/teams/"+id, nil)

@@ -184,8 +184,18 @@ func TestErrorMessage(t *testing.T) {
 		{
 			name:      "AppError 401 hints at auth login",
 			err:       model.NewAppError("api.context.session_expired.app_error", "Invalid or expired session", nil, "", 401),
-			wantFirst: "api.context.session_expired.app_error: Invalid or expired session",
+			wantFirst: "api.context.session_expired.app_error: Invalid or expired session (HTTP 401)",
 			wantHint:  "matterctl auth login",
+		},
+		{
+			name:      "wrapped AppError says its status once",
+			err:       fmt.Errorf("alice: %w", &model.AppError{Message: "overloaded", StatusCode: 503}),
+			wantFirst: "alice: overloaded (HTTP 503)",
+		},
+		{
+			name:      "an AppError whose text has its status already",
+			err:       fmt.Errorf("refused (HTTP 413): %w", &model.AppError{Message: "too large", StatusCode: 413}),
+			wantFirst: "refused (HTTP 413): too large",
 		},
 		{
 			name:      "403 hints at permissions",

@@ -39,12 +39,14 @@ toolchain="${FUZZTOOLCHAIN:-go1.27.3}"
 local_go=$("$GO" env GOVERSION)
 if [ "$toolchain" != local ] && [ -z "${GOTOOLCHAIN:-}" ] &&
 	[[ "$local_go" =~ ^go1\.([0-9]+) ]] && [ "${BASH_REMATCH[1]}" -lt 27 ]; then
-	if got=$(GOTOOLCHAIN="$toolchain" "$GO" env GOVERSION 2>&1); then
+	fetch_log=$(mktemp)
+	if got=$(GOTOOLCHAIN="$toolchain" "$GO" env GOVERSION 2>"$fetch_log"); then
 		export GOTOOLCHAIN="$toolchain"
 		echo "fuzz: fuzzing with $got (the local $local_go has go.dev/issue/75804)"
 	else
-		echo "fuzz: warning: $toolchain could not be had ($(tail -n 1 <<<"$got")): fuzzing with the local $local_go, whose deadline race (go.dev/issue/75804) is run again when it strikes" >&2
+		echo "fuzz: warning: $toolchain could not be had ($(tail -n 1 "$fetch_log")): fuzzing with the local $local_go, whose deadline race (go.dev/issue/75804) is run again when it strikes" >&2
 	fi
+	rm -f "$fetch_log"
 fi
 
 # The targets are the `func FuzzXxx(f *testing.F)` of the module's test files, found by name
